@@ -1,0 +1,23 @@
+@{
+    # ModuleVersion is the single source of truth: Directory.Build.props reads it for every assembly.
+    RootModule           = 'StartTlsTools.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6b0f3f7e-6a0c-4d5e-9d8a-2f1d6c9b7a41'
+    Author               = 'StartTlsTools contributors'
+    CompanyName          = 'StartTlsTools'
+    Copyright            = '(c) StartTlsTools contributors. MIT License.'
+    Description          = 'STARTTLS and TLS diagnostics for mail, directory and chat servers: offered, upgraded, certificate, capabilities, findings.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('StartTlsTools.Format.ps1xml')
+    CmdletsToExport      = @('Test-StartTls')
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('STARTTLS', 'TLS', 'SMTP', 'IMAP', 'POP3', 'Certificate', 'Security', 'PSEdition_Desktop', 'PSEdition_Core')
+            ProjectUri = 'https://example.invalid/StartTlsTools'
+        }
+    }
+}

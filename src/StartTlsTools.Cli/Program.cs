@@ -1,0 +1,46 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace StartTlsTools.Cli
+{
+    /// <summary>The console front end: the same engine and the same result objects as the cmdlets, as a list or JSON.</summary>
+    public static class Program
+    {
+        public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+        /// <summary>Exit codes: 0 healthy, 1 tested but not healthy, 2 bad usage.</summary>
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        {
+            var root = new RootCommand("StartTlsTools: STARTTLS and TLS diagnostics for mail, directory and chat servers.");
+            root.Subcommands.Add(TestCommand.Build(stdout, stderr));
+            ParseResult parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                foreach (var error in parsed.Errors) stderr.WriteLine("error: " + error.Message);
+                stderr.WriteLine("Run 'starttls --help' for usage.");
+                return ExitCodes.Usage;
+            }
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        }
+    }
+
+    internal static class ExitCodes
+    {
+        public const int Healthy = 0;
+        public const int NotHealthy = 1;
+        public const int Usage = 2;
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StartTlsTools.Cli
+{
+    /// <summary>Prints result objects: JSON with the PowerShell property names, or a Format-List style view.</summary>
+    public static class ResultWriter
+    {
+        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Converters = { new JsonStringEnumConverter() },
+            // Keep names exactly as the .NET properties (and so the PowerShell object) spell them.
+            PropertyNamingPolicy = null,
+        };
+
+        public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+        public static void WriteList(object value, TextWriter output)
+        {
+            var properties = value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance);
+            int width = properties.Max(p => p.Name.Length);
+            foreach (PropertyInfo property in properties)
+            {
+                object? raw = property.GetValue(value);
+                if (raw == null) continue;
+                string text = Convert.ToString(raw, CultureInfo.InvariantCulture) ?? "";
+                if (raw is double d) text = d.ToString("0.0", CultureInfo.InvariantCulture);
+                string[] lines = text.Replace("\r", "").TrimEnd('\n').Split('\n');
+                output.WriteLine($"{property.Name.PadRight(width)} : {lines[0]}");
+                foreach (string more in lines.Skip(1)) output.WriteLine(new string(' ', width + 3) + more);
+            }
+        }
+    }
+}

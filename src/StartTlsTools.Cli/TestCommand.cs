@@ -1,0 +1,70 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Security.Cryptography.X509Certificates;
+
+namespace StartTlsTools.Cli
+{
+    /// <summary>starttls test HOST --protocol smtp [--port N] [--implicit-tls] [--json]</summary>
+    internal static class TestCommand
+    {
+        public static Command Build(TextWriter stdout, TextWriter stderr)
+        {
+            var host = new Argument<string>("host") { Description = "Host name, IPv4 or IPv6 literal." };
+            var protocol = new Option<StartTlsProtocol>("--protocol", "-p") { Description = "Protocol to speak.", DefaultValueFactory = _ => StartTlsProtocol.Smtp };
+            var port = new Option<int?>("--port") { Description = "Port; the protocol's default when omitted." };
+            var implicitTls = new Option<bool>("--implicit-tls") { Description = "Start TLS at once (465, 993, 995) instead of STARTTLS." };
+            var timeout = new Option<int>("--timeout") { Description = "Seconds per network step.", DefaultValueFactory = _ => 10 };
+            var ehloName = new Option<string?>("--ehlo-name") { Description = "Name sent in EHLO/LHLO; this machine's FQDN by default." };
+            var trustedRoots = new Option<string[]>("--trusted-root") { Description = "PEM or DER file of a root to trust besides the OS store; repeatable.", AllowMultipleArgumentsPerToken = false };
+            var transcript = new Option<bool>("--transcript") { Description = "Include the dialogue in the result." };
+            var json = new Option<bool>("--json") { Description = "Print the result as JSON (property names as in PowerShell)." };
+
+            var command = new Command("test", "Test STARTTLS (or implicit TLS) on one server.")
+            {
+                host, protocol, port, implicitTls, timeout, ehloName, trustedRoots, transcript, json,
+            };
+            command.SetAction((parse, cancel) =>
+            {
+                var options = new StartTlsTestOptions
+                {
+                    HostName = parse.GetValue(host) ?? "",
+                    Protocol = parse.GetValue(protocol),
+                    Port = parse.GetValue(port),
+                    ImplicitTls = parse.GetValue(implicitTls),
+                    Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    EhloName = parse.GetValue(ehloName),
+                    IncludeTranscript = parse.GetValue(transcript),
+                };
+                foreach (string file in parse.GetValue(trustedRoots) ?? Array.Empty<string>())
+                {
+                    try
+                    {
+                        options.TrustedRoots.Add(X509CertificateLoader.LoadCertificateFromFile(file));
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.Cryptography.CryptographicException)
+                    {
+                        stderr.WriteLine($"error: cannot read trusted root '{file}': {ex.Message}");
+                        return System.Threading.Tasks.Task.FromResult(ExitCodes.Usage);
+                    }
+                }
+                return RunAsync(options, parse.GetValue(json), stdout, stderr, cancel);
+            });
+            return command;
+        }
+
+        private static async System.Threading.Tasks.Task<int> RunAsync(StartTlsTestOptions options, bool json, TextWriter stdout, TextWriter stderr, System.Threading.CancellationToken cancel)
+        {
+            var problems = options.Validate();
+            if (problems.Count > 0)
+            {
+                foreach (string problem in problems) stderr.WriteLine("error: " + problem);
+                return ExitCodes.Usage;
+            }
+            StartTlsResult result = await new StartTlsTester().TestAsync(options, cancel);
+            if (json) stdout.WriteLine(ResultWriter.ToJson(result));
+            else ResultWriter.WriteList(result, stdout);
+            return result.IsHealthy ? ExitCodes.Healthy : ExitCodes.NotHealthy;
+        }
+    }
+}

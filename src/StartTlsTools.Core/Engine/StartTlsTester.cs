@@ -1,0 +1,205 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Threading;
+using System.Threading.Tasks;
+using StartTlsTools.Protocols;
+using StartTlsTools.Tls;
+using StartTlsTools.Transport;
+
+namespace StartTlsTools
+{
+    /// <summary>
+    /// Runs one STARTTLS (or implicit-TLS) test. Never throws for anything a server does: every failure
+    /// ends up as a Status and a Reason on the result. Only invalid options (a caller bug) throw.
+    /// </summary>
+    public sealed class StartTlsTester
+    {
+        /// <summary>Saying goodbye must not hold up a result that is already complete.</summary>
+        private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+        public async Task<StartTlsResult> TestAsync(StartTlsTestOptions options, CancellationToken cancel = default)
+        {
+            var problems = options.Validate();
+            if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
+
+            var clock = Stopwatch.StartNew();
+            var transcript = new TranscriptRecorder(clock);
+            IStartTlsDialect dialect = ProtocolRegistry.Get(options.Protocol);
+            string host = HostNameRules.Normalize(options.HostName);
+            var context = new DialectContext(host, options.EhloName ?? LocalHelloName());
+            var result = new StartTlsResult
+            {
+                HostName = options.HostName,
+                Port = options.EffectivePort,
+                Protocol = options.Protocol,
+                ImplicitTls = options.ImplicitTls,
+                StartedAt = DateTimeOffset.UtcNow,
+                Status = StartTlsStatus.ProtocolError,
+            };
+
+            ProtocolSession? session = null;
+            try
+            {
+                IPAddress[] addresses = await NetworkConnector.ResolveAsync(options.HostName, options.Timeout, cancel).ConfigureAwait(false);
+                Socket socket = await NetworkConnector.ConnectAsync(addresses, result.Port, options.Timeout, cancel).ConfigureAwait(false);
+                result.ConnectMs = clock.Elapsed.TotalMilliseconds;
+                result.IPAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
+                session = new ProtocolSession(new NetworkStream(socket, ownsSocket: true), socket.Dispose, options.Timeout, cancel, transcript);
+
+                if (options.ImplicitTls) await RunImplicitAsync(session, dialect, context, result, clock, options).ConfigureAwait(false);
+                else await RunStartTlsAsync(session, dialect, context, result, clock, options).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                Fail(result, StartTlsStatus.Cancelled, "The test was cancelled.");
+            }
+            catch (StepTimeoutException ex)
+            {
+                Fail(result, StartTlsStatus.Timeout, ex.Message);
+            }
+            catch (NameResolutionFailedException ex)
+            {
+                Fail(result, StartTlsStatus.NameResolutionFailed, ex.Message);
+            }
+            catch (ConnectFailedException ex)
+            {
+                Fail(result, StartTlsStatus.ConnectFailed, ex.Message);
+            }
+            catch (TlsHandshakeFailedException ex)
+            {
+                Fail(result, StartTlsStatus.HandshakeFailed, ex.Message);
+            }
+            catch (StartTlsProtocolException ex)
+            {
+                Fail(result, StartTlsStatus.ProtocolError, ex.Message);
+            }
+            catch (Exception ex) when (ex is IOException || ex is SocketException || ex is AuthenticationException || ex is ObjectDisposedException)
+            {
+                // Anything the network throws that a step did not already classify is still the server's doing.
+                Fail(result, StartTlsStatus.ProtocolError, $"The connection failed: {ex.Message}");
+            }
+            finally
+            {
+                session?.Dispose();
+                result.TotalMs = clock.Elapsed.TotalMilliseconds;
+                if (options.IncludeTranscript) result.Transcript = transcript.ToString();
+            }
+            return result;
+        }
+
+        private static async Task RunStartTlsAsync(ProtocolSession session, IStartTlsDialect dialect, DialectContext context,
+            StartTlsResult result, Stopwatch clock, StartTlsTestOptions options)
+        {
+            PlainPhaseOutcome plain = await dialect.NegotiateStartTlsAsync(session, context).ConfigureAwait(false);
+            result.GreetingMs = FirstServerLineMs(session);
+            result.Banner = plain.Banner;
+            result.CapabilitiesBeforeTls = Join(plain.Capabilities);
+            result.StartTlsOffered = plain.StartTlsOffered;
+            result.StartTlsReply = plain.StartTlsReply;
+            if (plain.StopStatus is StartTlsStatus stop)
+            {
+                Fail(result, stop, plain.StopReason ?? stop.ToString());
+                await CloseQuietlyAsync(session, dialect, context).ConfigureAwait(false);
+                return;
+            }
+
+            result.PlaintextBytesDiscardedAtUpgrade = session.DiscardBufferedPlaintext();
+            await HandshakeAsync(session, context, result, clock, options).ConfigureAwait(false);
+            TlsPhaseOutcome secure = await dialect.ReadCapabilitiesOverTlsAsync(session, context, implicitTls: false).ConfigureAwait(false);
+            FinishOverTls(result, secure, "STARTTLS upgraded the connection to TLS.");
+            await CloseQuietlyAsync(session, dialect, context).ConfigureAwait(false);
+        }
+
+        private static async Task RunImplicitAsync(ProtocolSession session, IStartTlsDialect dialect, DialectContext context,
+            StartTlsResult result, Stopwatch clock, StartTlsTestOptions options)
+        {
+            await HandshakeAsync(session, context, result, clock, options).ConfigureAwait(false);
+            TlsPhaseOutcome secure = await dialect.ReadCapabilitiesOverTlsAsync(session, context, implicitTls: true).ConfigureAwait(false);
+            result.GreetingMs = FirstServerLineMs(session);
+            result.Banner = secure.Banner;
+            FinishOverTls(result, secure, "Implicit TLS established.");
+            await CloseQuietlyAsync(session, dialect, context).ConfigureAwait(false);
+        }
+
+        private static async Task HandshakeAsync(ProtocolSession session, DialectContext context, StartTlsResult result, Stopwatch clock, StartTlsTestOptions options)
+        {
+            await session.UpgradeToTlsAsync(context.HostName, "the TLS handshake").ConfigureAwait(false);
+            result.TimeToSecureChannelMs = clock.Elapsed.TotalMilliseconds;
+            result.TlsEstablished = true;
+            var ssl = session.TlsStream!;
+            result.TlsVersion = NegotiatedTls.Version(ssl.SslProtocol);
+            result.CipherSuite = NegotiatedTls.CipherSuiteName(ssl);
+            if (session.PeerCertificate != null)
+                CertificateInspector.Inspect(session.PeerCertificate, session.PeerChain, options.TrustedRoots, context.HostName, DateTime.UtcNow, result);
+            else
+            {
+                result.CertificateValid = false;
+                result.CertificateError = "The server presented no certificate.";
+            }
+        }
+
+        private static void FinishOverTls(StartTlsResult result, TlsPhaseOutcome secure, string successReason)
+        {
+            result.CapabilitiesAfterTls = Join(secure.Capabilities);
+            if (secure.Problem != null)
+            {
+                Fail(result, StartTlsStatus.ProtocolError, secure.Problem);
+                return;
+            }
+            result.Status = StartTlsStatus.Success;
+            result.Reason = result.CertificateValid == true
+                ? successReason
+                : successReason + " The certificate is not valid: " + result.CertificateError;
+        }
+
+        private static async Task CloseQuietlyAsync(ProtocolSession session, IStartTlsDialect dialect, DialectContext context)
+        {
+            try
+            {
+                var close = dialect.CloseAsync(session, context);
+                if (await Task.WhenAny(close, Task.Delay(CloseTimeout)).ConfigureAwait(false) == close) await close.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                // The result is complete; a server that drops us at QUIT changes nothing in it.
+            }
+        }
+
+        private static void Fail(StartTlsResult result, StartTlsStatus status, string reason)
+        {
+            result.Status = status;
+            result.Reason = reason;
+        }
+
+        private static double? FirstServerLineMs(ProtocolSession session)
+        {
+            foreach (var entry in session.Transcript.Entries)
+                if (entry.Direction == TranscriptDirection.Server) return entry.Elapsed.TotalMilliseconds;
+            return null;
+        }
+
+        private static string? Join(System.Collections.Generic.IReadOnlyList<string> items) =>
+            items.Count == 0 ? null : string.Join(StartTlsResult.ListSeparator, items);
+
+        /// <summary>This machine's fully qualified name, the polite default for EHLO.</summary>
+        public static string LocalHelloName()
+        {
+            try
+            {
+                var props = System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties();
+                string fqdn = string.IsNullOrEmpty(props.DomainName) ? props.HostName : props.HostName + "." + props.DomainName;
+                if (HostNameRules.Check(fqdn) == null) return fqdn;
+            }
+            catch (Exception ex) when (ex is System.Net.NetworkInformation.NetworkInformationException || ex is PlatformNotSupportedException)
+            {
+                // Fall through to the machine name.
+            }
+            string machine = Environment.MachineName;
+            return HostNameRules.Check(machine) == null ? machine : "localhost";
+        }
+    }
+}

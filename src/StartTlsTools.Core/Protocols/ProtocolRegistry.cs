@@ -1,0 +1,37 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace StartTlsTools
+{
+    /// <summary>Every protocol Test-StartTls speaks. Adding one: a member here plus one line in the registry below.</summary>
+    public enum StartTlsProtocol
+    {
+        Smtp,
+        Submission,
+        Imap,
+        Pop3,
+    }
+
+    /// <summary>The one place that maps a protocol to its dialect.</summary>
+    public static class ProtocolRegistry
+    {
+        private static readonly Dictionary<StartTlsProtocol, Protocols.IStartTlsDialect> Dialects =
+            new Protocols.IStartTlsDialect[]
+            {
+                new Protocols.SmtpDialect(StartTlsProtocol.Smtp, plainPort: 25, implicitPort: 465),
+                new Protocols.SmtpDialect(StartTlsProtocol.Submission, plainPort: 587, implicitPort: 465),
+                new Protocols.ImapDialect(),
+                new Protocols.Pop3Dialect(),
+            }.ToDictionary(d => d.Protocol);
+
+        public static IEnumerable<string> Names => Dialects.Keys.Select(k => k.ToString());
+
+        public static bool IsKnown(StartTlsProtocol protocol) => Dialects.ContainsKey(protocol);
+
+        public static Protocols.IStartTlsDialect Get(StartTlsProtocol protocol) =>
+            Dialects.TryGetValue(protocol, out var dialect)
+                ? dialect
+                : throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Unknown protocol.");
+    }
+}

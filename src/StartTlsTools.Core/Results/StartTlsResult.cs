@@ -1,0 +1,72 @@
+using System;
+
+namespace StartTlsTools
+{
+    /// <summary>
+    /// One test of one host and port. Flat and typed on purpose: every property is a scalar, so that
+    /// Export-Csv and ConvertTo-Json write it usefully. Lists are joined with "; ".
+    /// </summary>
+    public sealed class StartTlsResult
+    {
+        public const string ListSeparator = "; ";
+
+        public string HostName { get; set; } = "";
+        public int Port { get; set; }
+        public StartTlsProtocol Protocol { get; set; }
+        public bool ImplicitTls { get; set; }
+        /// <summary>The address the TCP connection went to.</summary>
+        public string? IPAddress { get; set; }
+
+        public StartTlsStatus Status { get; set; }
+        /// <summary>Why the status is what it is, in one sentence.</summary>
+        public string Reason { get; set; } = "";
+
+        /// <summary>Whether the server advertised STARTTLS; null in implicit-TLS mode or when never reached.</summary>
+        public bool? StartTlsOffered { get; set; }
+        /// <summary>The server's reply to the STARTTLS command, verbatim.</summary>
+        public string? StartTlsReply { get; set; }
+        public bool TlsEstablished { get; set; }
+        public TlsProtocolVersion TlsVersion { get; set; }
+        /// <summary>The negotiated cipher suite by its IANA name.</summary>
+        public string? CipherSuite { get; set; }
+        /// <summary>Plaintext bytes the server had sent after its STARTTLS reply; they were discarded, never read as TLS.</summary>
+        public int PlaintextBytesDiscardedAtUpgrade { get; set; }
+
+        /// <summary>True when the chain validates, the certificate is in its validity period and the name matches.</summary>
+        public bool? CertificateValid { get; set; }
+        public bool? HostnameMatches { get; set; }
+        public bool? CertificateChainValid { get; set; }
+        /// <summary>What was wrong with the certificate, in one sentence; null when it is valid.</summary>
+        public string? CertificateError { get; set; }
+        /// <summary>Per chain element, leaf first: "[0] CN=...: NoError".</summary>
+        public string? CertificateChainStatus { get; set; }
+        public string? CertificateSubject { get; set; }
+        public string? CertificateIssuer { get; set; }
+        public string? CertificateSubjectAlternativeNames { get; set; }
+        public string? CertificateThumbprint { get; set; }
+        public DateTime? CertificateNotBefore { get; set; }
+        public DateTime? CertificateNotAfter { get; set; }
+        public int? CertificateDaysToExpiry { get; set; }
+        public string? CertificateKeyAlgorithm { get; set; }
+        public int? CertificateKeySize { get; set; }
+        public string? CertificateSignatureAlgorithm { get; set; }
+
+        /// <summary>The server's greeting, all lines joined.</summary>
+        public string? Banner { get; set; }
+        public string? CapabilitiesBeforeTls { get; set; }
+        public string? CapabilitiesAfterTls { get; set; }
+
+        public DateTimeOffset StartedAt { get; set; }
+        public double? ConnectMs { get; set; }
+        public double? GreetingMs { get; set; }
+        /// <summary>From the start of the TCP connect to the end of the TLS handshake.</summary>
+        public double? TimeToSecureChannelMs { get; set; }
+        public double TotalMs { get; set; }
+
+        /// <summary>The dialogue, one line per exchange: "+12.3ms S plain 220 ...". Null unless asked for.</summary>
+        public string? Transcript { get; set; }
+
+        /// <summary>The success test that -Quiet and exit codes use.</summary>
+        public bool IsHealthy => Status == StartTlsStatus.Success && CertificateValid == true;
+    }
+}

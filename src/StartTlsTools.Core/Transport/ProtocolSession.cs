@@ -1,0 +1,236 @@
+using System;
+using System.IO;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace StartTlsTools.Transport
+{
+    /// <summary>
+    /// One connection to one server: bounded line reads, writes, the switch to TLS, the transcript and
+    /// the byte counters. Every network step runs under its own timeout and the caller's cancellation;
+    /// when either fires the connection is aborted, so no read can outlive it on any runtime.
+    /// </summary>
+    public sealed class ProtocolSession : IDisposable
+    {
+        public const int DefaultMaxLineLength = 16 * 1024;
+        private static readonly Encoding Utf8 = new UTF8Encoding(false, false);
+
+        private readonly Action _abort;
+        private readonly CancellationToken _cancel;
+        private readonly byte[] _buffer;
+        private Stream _stream;
+        private int _start;
+        private int _end;
+        private int _closedFlag;
+
+        public ProtocolSession(Stream stream, Action abort, TimeSpan stepTimeout, CancellationToken cancel,
+            TranscriptRecorder transcript, int maxLineLength = DefaultMaxLineLength)
+        {
+            _stream = stream;
+            _abort = abort;
+            StepTimeout = stepTimeout;
+            _cancel = cancel;
+            Transcript = transcript;
+            MaxLineLength = maxLineLength;
+            _buffer = new byte[maxLineLength + 2];
+        }
+
+        public TimeSpan StepTimeout { get; }
+        public int MaxLineLength { get; }
+        public TranscriptRecorder Transcript { get; }
+        public bool IsTls { get; private set; }
+        public TranscriptPhase Phase => IsTls ? TranscriptPhase.Tls : TranscriptPhase.Plain;
+
+        /// <summary>Bytes that crossed the wire in plaintext, before TLS.</summary>
+        public long PlainBytesSent { get; private set; }
+        public long PlainBytesReceived { get; private set; }
+        /// <summary>Client writes made before TLS: each is one round trip in these lock-step protocols.</summary>
+        public int PlainRoundTrips { get; private set; }
+
+        /// <summary>The peer certificate and chain as seen during the handshake.</summary>
+        public X509Certificate2? PeerCertificate { get; private set; }
+        public X509Certificate2Collection PeerChain { get; } = new X509Certificate2Collection();
+        public SslStream? TlsStream => _stream as SslStream;
+
+        /// <summary>Reads one line (LF-terminated, CR stripped). Throws StartTlsProtocolException past MaxLineLength.</summary>
+        public Task<string> ReadLineAsync(string step) => RunStepAsync(step, async token =>
+        {
+            while (true)
+            {
+                int lf = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+                if (lf >= 0)
+                {
+                    int length = lf - _start;
+                    if (length > 0 && _buffer[lf - 1] == (byte)'\r') length--;
+                    string line = Utf8.GetString(_buffer, _start, length);
+                    _start = lf + 1;
+                    Transcript.Add(TranscriptDirection.Server, Phase, line);
+                    return line;
+                }
+                if (_end - _start >= MaxLineLength)
+                    throw new StartTlsProtocolException($"The server sent a line longer than {MaxLineLength} bytes (the line length limit) during {step}.");
+                await FillAsync(step, token).ConfigureAwait(false);
+            }
+        });
+
+        /// <summary>Reads exactly <paramref name="count"/> bytes, for binary dialects.</summary>
+        public Task<byte[]> ReadBytesAsync(int count, string step) => RunStepAsync(step, async token =>
+        {
+            if (count < 0 || count > MaxLineLength)
+                throw new StartTlsProtocolException($"The server announced {count} bytes during {step}, over the {MaxLineLength}-byte record limit.");
+            var result = new byte[count];
+            int copied = 0;
+            while (copied < count)
+            {
+                if (_end == _start) await FillAsync(step, token).ConfigureAwait(false);
+                int n = Math.Min(count - copied, _end - _start);
+                Buffer.BlockCopy(_buffer, _start, result, copied, n);
+                _start += n;
+                copied += n;
+            }
+            return result;
+        });
+
+        /// <summary>Sends one command line with CRLF. <paramref name="shownAs"/> replaces the text in the transcript (secrets).</summary>
+        public Task WriteLineAsync(string line, string step, string? shownAs = null)
+        {
+            if (line.IndexOf('\r') >= 0 || line.IndexOf('\n') >= 0)
+                throw new ArgumentException("A command line must not contain CR or LF.", nameof(line));
+            return WriteAsync(Utf8.GetBytes(line + "\r\n"), step, shownAs ?? line);
+        }
+
+        /// <summary>Sends bytes exactly as given, in one write (one TCP segment where the stack allows).</summary>
+        public Task WriteAsync(byte[] bytes, string step, string shownAs) => RunStepAsync(step, async token =>
+        {
+            Transcript.Add(TranscriptDirection.Client, Phase, shownAs);
+            if (!IsTls)
+            {
+                PlainBytesSent += bytes.Length;
+                PlainRoundTrips++;
+            }
+            await _stream.WriteAsync(bytes, 0, bytes.Length, token).ConfigureAwait(false);
+            await _stream.FlushAsync(token).ConfigureAwait(false);
+            return true;
+        });
+
+        /// <summary>Drops plaintext the server sent after its STARTTLS reply, so it can never be read as if it came over TLS.</summary>
+        public int DiscardBufferedPlaintext()
+        {
+            int discarded = _end - _start;
+            _start = _end = 0;
+            return discarded;
+        }
+
+        /// <summary>Runs the TLS handshake over this connection. The certificate is recorded, never silently trusted: the caller validates it.</summary>
+        public async Task UpgradeToTlsAsync(string targetHost, string step)
+        {
+            if (IsTls) throw new InvalidOperationException("The session is already in TLS.");
+            var ssl = new SslStream(_stream, false, RecordPeerCertificate);
+            try
+            {
+                await RunStepAsync(step, async _ =>
+                {
+                    // SslProtocols.None lets the OS pick its best versions (TLS 1.3 where available).
+                    await ssl.AuthenticateAsClientAsync(targetHost, null, SslProtocols.None, false).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+            }
+            catch (AuthenticationException ex)
+            {
+                throw new TlsHandshakeFailedException("The TLS handshake failed: " + Describe(ex), ex);
+            }
+            catch (StartTlsProtocolException ex)
+            {
+                throw new TlsHandshakeFailedException("The TLS handshake failed: " + ex.Message, ex);
+            }
+            _stream = ssl;
+            IsTls = true;
+            Transcript.Add(TranscriptDirection.Client, TranscriptPhase.Tls, "(TLS handshake complete)");
+        }
+
+        private bool RecordPeerCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+        {
+            if (certificate != null) PeerCertificate = new X509Certificate2(certificate);
+            if (chain != null)
+            {
+                foreach (var cert in chain.ChainPolicy.ExtraStore) PeerChain.Add(cert);
+                foreach (var element in chain.ChainElements) PeerChain.Add(element.Certificate);
+            }
+            // Accept here so that the handshake completes and everything else can still be diagnosed;
+            // the engine validates the certificate itself and reports the outcome on the result.
+            return true;
+        }
+
+        private static string Describe(Exception ex)
+        {
+            string text = ex.Message;
+            for (var inner = ex.InnerException; inner != null; inner = inner.InnerException)
+                if (!string.IsNullOrEmpty(inner.Message) && text.IndexOf(inner.Message, StringComparison.Ordinal) < 0) text += " " + inner.Message;
+            return text;
+        }
+
+        private async Task FillAsync(string step, CancellationToken token)
+        {
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            int n = await _stream.ReadAsync(_buffer, _end, _buffer.Length - _end, token).ConfigureAwait(false);
+            if (n <= 0) throw new ConnectionClosedException(step);
+            if (!IsTls) PlainBytesReceived += n;
+            _end += n;
+        }
+
+        /// <summary>
+        /// Runs one network step under the step timeout and the caller's cancellation. Either aborts the
+        /// connection (the only portable way to unblock a read on .NET Framework) and surfaces as
+        /// StepTimeoutException or OperationCanceledException.
+        /// </summary>
+        public async Task<T> RunStepAsync<T>(string step, Func<CancellationToken, Task<T>> action)
+        {
+            _cancel.ThrowIfCancellationRequested();
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_cancel))
+            {
+                cts.CancelAfter(StepTimeout);
+                using (cts.Token.Register(Abort))
+                {
+                    try
+                    {
+                        T value = await action(cts.Token).ConfigureAwait(false);
+                        return value;
+                    }
+                    catch (Exception) when (cts.IsCancellationRequested)
+                    {
+                        _cancel.ThrowIfCancellationRequested();
+                        throw new StepTimeoutException(step, StepTimeout);
+                    }
+                    catch (IOException ex)
+                    {
+                        throw new ConnectionClosedException(step, ex);
+                    }
+                    catch (ObjectDisposedException ex)
+                    {
+                        throw new ConnectionClosedException(step, ex);
+                    }
+                }
+            }
+        }
+
+        private void Abort()
+        {
+            if (Interlocked.Exchange(ref _closedFlag, 1) == 0) _abort();
+        }
+
+        public void Dispose()
+        {
+            try { _stream.Dispose(); } catch (Exception) { /* closing a broken stream must not throw */ }
+            Abort();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Management.Automation;
+
+namespace StartTlsTools.Commands
+{
+    /// <summary>The one map from a result status to a stable error id and category. Ids never change once shipped.</summary>
+    internal static class ErrorMap
+    {
+        public const string InvalidParameterId = "InvalidParameter";
+
+        public static (string Id, ErrorCategory Category)? For(StartTlsStatus status)
+        {
+            switch (status)
+            {
+                case StartTlsStatus.Success: return null;
+                case StartTlsStatus.NotOffered: return ("StartTlsNotOffered", ErrorCategory.NotEnabled);
+                case StartTlsStatus.Refused: return ("StartTlsRefused", ErrorCategory.ResourceUnavailable);
+                case StartTlsStatus.HandshakeFailed: return ("TlsHandshakeFailed", ErrorCategory.SecurityError);
+                case StartTlsStatus.NameResolutionFailed: return ("NameResolutionFailed", ErrorCategory.ObjectNotFound);
+                case StartTlsStatus.ConnectFailed: return ("ConnectFailed", ErrorCategory.ConnectionError);
+                case StartTlsStatus.Timeout: return ("ConnectionTimeout", ErrorCategory.OperationTimeout);
+                case StartTlsStatus.Cancelled: return ("OperationCancelled", ErrorCategory.OperationStopped);
+                default: return ("ServerProtocolError", ErrorCategory.ProtocolError);
+            }
+        }
+    }
+}
