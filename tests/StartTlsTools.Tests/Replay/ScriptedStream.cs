@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace StartTlsTools.Tests.Replay
+{
+    /// <summary>How a replayed server hands its bytes over: all at once, a line per read, or a byte per read.</summary>
+    public enum Delivery { Whole, PerLine, PerByte }
+
+    /// <summary>
+    /// A server played from a script. It serves the server's lines in the chosen delivery, checks that each
+    /// client line is the one expected, and records a violation when the client speaks before the server
+    /// has finished (the postscreen rule) or sends something unexpected.
+    /// </summary>
+    public sealed class ScriptedStream : Stream
+    {
+        private readonly List<ScriptStep> _steps;
+        private readonly Delivery _delivery;
+        private readonly StringBuilder _clientLine = new StringBuilder();
+        private int _step;
+        private int _offset;
+
+        public ScriptedStream(IEnumerable<ScriptStep> steps, Delivery delivery)
+        {
+            _steps = new List<ScriptStep>(steps);
+            _delivery = delivery;
+        }
+
+        public List<string> Violations { get; } = new List<string>();
+        public List<string> ClientLines { get; } = new List<string>();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_step < _steps.Count && !_steps[_step].FromServer)
+                throw new InvalidOperationException($"The client waits for the server, but the script expects the client to send '{_steps[_step].Text}'.");
+            if (_step >= _steps.Count) return 0;
+            int served = 0;
+            while (served < count && _step < _steps.Count && _steps[_step].FromServer)
+            {
+                byte[] bytes = _steps[_step].Bytes;
+                int n = _delivery switch
+                {
+                    Delivery.PerByte => 1,
+                    _ => bytes.Length - _offset,
+                };
+                n = Math.Min(n, count - served);
+                Buffer.BlockCopy(bytes, _offset, buffer, offset + served, n);
+                served += n;
+                _offset += n;
+                if (_offset == bytes.Length)
+                {
+                    _step++;
+                    _offset = 0;
+                }
+                if (_delivery != Delivery.Whole) break;
+            }
+            return served;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer, offset, count));
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                char c = (char)buffer[offset + i];
+                _clientLine.Append(c);
+                if (c != '\n') continue;
+                string line = _clientLine.ToString();
+                _clientLine.Clear();
+                if (!line.EndsWith("\r\n", StringComparison.Ordinal)) Violations.Add($"Client line without CRLF: '{line.TrimEnd()}'.");
+                line = line.TrimEnd('\r', '\n');
+                ClientLines.Add(line);
+                if (_step < _steps.Count && _steps[_step].FromServer)
+                    Violations.Add($"The client sent '{line}' before the server finished sending '{_steps[_step].Text}'.");
+                while (_step < _steps.Count && _steps[_step].FromServer) { _step++; _offset = 0; }
+                if (_step >= _steps.Count) Violations.Add($"The client sent '{line}' after the script ended.");
+                else if (_steps[_step].Text != line) Violations.Add($"Expected the client to send '{_steps[_step].Text}' but it sent '{line}'.");
+                _step++;
+            }
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer, offset, count);
+            return Task.CompletedTask;
+        }
+
+        public override void Flush() { }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    public sealed class ScriptStep
+    {
+        private ScriptStep(bool fromServer, string text, byte[] bytes)
+        {
+            FromServer = fromServer;
+            Text = text;
+            Bytes = bytes;
+        }
+
+        public bool FromServer { get; }
+        public string Text { get; }
+        public byte[] Bytes { get; }
+
+        /// <summary>A server line; CRLF is added.</summary>
+        public static ScriptStep Server(string line) => new ScriptStep(true, line, Encoding.UTF8.GetBytes(line + "\r\n"));
+        /// <summary>Server bytes exactly as given: no CRLF added.</summary>
+        public static ScriptStep ServerRaw(byte[] bytes) => new ScriptStep(true, $"({bytes.Length} raw bytes)", bytes);
+        public static ScriptStep Client(string line) => new ScriptStep(false, line, Array.Empty<byte>());
+    }
+}
