@@ -20,6 +20,13 @@ namespace StartTlsTools
     {
         /// <summary>Saying goodbye must not hold up a result that is already complete.</summary>
         private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+        private readonly Func<string, Task<IPAddress[]>> _lookup;
+
+        /// <param name="lookup">Name resolution; the system resolver unless a test supplies its own.</param>
+        public StartTlsTester(Func<string, Task<IPAddress[]>>? lookup = null)
+        {
+            _lookup = lookup ?? NetworkConnector.SystemLookup;
+        }
 
         public async Task<StartTlsResult> TestAsync(StartTlsTestOptions options, CancellationToken cancel = default)
         {
@@ -44,7 +51,7 @@ namespace StartTlsTools
             ProtocolSession? session = null;
             try
             {
-                IPAddress[] addresses = await NetworkConnector.ResolveAsync(options.HostName, options.Timeout, cancel).ConfigureAwait(false);
+                IPAddress[] addresses = await NetworkConnector.ResolveAsync(options.HostName, _lookup, options.Timeout, cancel).ConfigureAwait(false);
                 Socket socket = await NetworkConnector.ConnectAsync(addresses, result.Port, options.Timeout, cancel).ConfigureAwait(false);
                 result.ConnectMs = clock.Elapsed.TotalMilliseconds;
                 result.IPAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();

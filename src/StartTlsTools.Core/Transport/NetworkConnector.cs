@@ -11,11 +11,14 @@ namespace StartTlsTools.Transport
     /// <summary>Name resolution and TCP connect, each bounded by a timeout and the caller's cancellation.</summary>
     internal static class NetworkConnector
     {
-        public static async Task<IPAddress[]> ResolveAsync(string host, TimeSpan timeout, CancellationToken cancel)
+        /// <summary>The system resolver; tests replace it so that no lookup ever leaves the machine.</summary>
+        public static readonly Func<string, Task<IPAddress[]>> SystemLookup = Dns.GetHostAddressesAsync;
+
+        public static async Task<IPAddress[]> ResolveAsync(string host, Func<string, Task<IPAddress[]>> lookupName, TimeSpan timeout, CancellationToken cancel)
         {
             if (HostNameRules.TryParseAddress(host, out IPAddress literal)) return new[] { literal };
             string name = host.TrimEnd('.');
-            Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(name);
+            Task<IPAddress[]> lookup = lookupName(name);
             // The resolver takes no token on netstandard2.0: race it against the timeout instead.
             Task finished = await Task.WhenAny(lookup, Task.Delay(timeout, cancel)).ConfigureAwait(false);
             cancel.ThrowIfCancellationRequested();

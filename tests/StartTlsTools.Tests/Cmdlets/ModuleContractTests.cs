@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using StartTlsTools.Commands;
+
+namespace StartTlsTools.Tests.Cmdlets
+{
+    /// <summary>Contracts that PowerShell users rely on, checked by reflection over the built module.</summary>
+    public class ModuleContractTests
+    {
+        private static readonly Assembly ModuleAssembly = typeof(TestStartTlsCommand).Assembly;
+
+        internal static string RepoRoot
+        {
+            get
+            {
+                for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+                    if (File.Exists(Path.Combine(dir.FullName, "StartTlsTools.sln"))) return dir.FullName;
+                throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
+            }
+        }
+
+        private static string Manifest => File.ReadAllText(Path.Combine(RepoRoot, "StartTlsTools.psd1"));
+
+        public static IEnumerable<Type> CmdletTypes() =>
+            ModuleAssembly.GetTypes().Where(t => typeof(Cmdlet).IsAssignableFrom(t) && !t.IsAbstract && t.IsPublic);
+
+        private static string CmdletName(Type type)
+        {
+            var attribute = type.GetCustomAttribute<CmdletAttribute>()!;
+            return attribute.VerbName + "-" + attribute.NounName;
+        }
+
+        private static HashSet<string> ApprovedVerbs() =>
+            new[] { typeof(VerbsCommon), typeof(VerbsCommunications), typeof(VerbsData), typeof(VerbsDiagnostic), typeof(VerbsLifecycle), typeof(VerbsOther), typeof(VerbsSecurity) }
+                .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
+                .Where(f => f.IsLiteral)
+                .Select(f => (string)f.GetRawConstantValue()!)
+                .ToHashSet(StringComparer.Ordinal);
+
+        [Fact]
+        public void Every_cmdlet_has_cmdlet_and_output_type_attributes_with_an_approved_verb()
+        {
+            var verbs = ApprovedVerbs();
+            Assert.Contains("Test", verbs);
+            Assert.NotEmpty(CmdletTypes());
+            foreach (var type in CmdletTypes())
+            {
+                var cmdlet = type.GetCustomAttribute<CmdletAttribute>();
+                Assert.True(cmdlet != null, $"{type.Name} has no [Cmdlet]");
+                Assert.True(verbs.Contains(cmdlet!.VerbName), $"{type.Name} uses unapproved verb {cmdlet.VerbName}");
+                Assert.True(type.GetCustomAttributes<OutputTypeAttribute>().Any(), $"{type.Name} has no [OutputType]");
+                Assert.EndsWith("Command", type.Name);
+            }
+        }
+
+        [Fact]
+        public void Manifest_exports_exactly_the_cmdlet_classes()
+        {
+            var match = Regex.Match(Manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)");
+            Assert.True(match.Success, "CmdletsToExport must be an explicit list");
+            var exported = Regex.Matches(match.Groups[1].Value, "'([^']+)'").Select(m => m.Groups[1].Value).OrderBy(n => n);
+            Assert.Equal(CmdletTypes().Select(CmdletName).OrderBy(n => n), exported);
+        }
+
+        [Fact]
+        public void Manifest_targets_windows_powershell_and_core_and_owns_the_version()
+        {
+            Assert.Matches(@"CompatiblePSEditions\s*=\s*@\('Desktop',\s*'Core'\)", Manifest);
+            Assert.Matches(@"PowerShellVersion\s*=\s*'5\.1'", Manifest);
+            string version = Regex.Match(Manifest, @"ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value;
+            Assert.Equal(Version.Parse(version), new Version(ModuleAssembly.GetName().Version!.ToString(3)));
+            Assert.Equal(Version.Parse(version), new Version(typeof(StartTlsResult).Assembly.GetName().Version!.ToString(3)));
+        }
+
+        [Fact]
+        public void Build_leaves_an_importable_module_folder()
+        {
+            string folder = Path.Combine(RepoRoot, "out", "StartTlsTools");
+            foreach (string file in new[] { "StartTlsTools.psd1", "StartTlsTools.dll", "StartTlsTools.Core.dll", "StartTlsTools.Format.ps1xml" })
+                Assert.True(File.Exists(Path.Combine(folder, file)), $"{file} is missing from {folder}");
+            Assert.Matches(@"RootModule\s*=\s*'StartTlsTools.dll'", Manifest);
+            Assert.Matches(@"FormatsToProcess\s*=\s*@\('StartTlsTools.Format.ps1xml'\)", Manifest);
+        }
+
+        [Fact]
+        public void Format_file_views_name_real_types_and_properties()
+        {
+            var format = XDocument.Load(Path.Combine(RepoRoot, "src", "StartTlsTools", "StartTlsTools.Format.ps1xml"));
+            var views = format.Descendants("View").ToList();
+            Assert.NotEmpty(views);
+            foreach (var view in views)
+            {
+                string typeName = view.Descendants("TypeName").Single().Value;
+                var type = typeof(StartTlsResult).Assembly.GetType(typeName) ?? ModuleAssembly.GetType(typeName);
+                Assert.True(type != null, $"format view names unknown type {typeName}");
+                foreach (var property in view.Descendants("PropertyName").Select(p => p.Value))
+                    Assert.True(type!.GetProperty(property) != null, $"{typeName} has no property {property}");
+            }
+        }
+
+        [Fact]
+        public void Every_output_type_is_in_a_format_view_or_a_scalar()
+        {
+            var format = File.ReadAllText(Path.Combine(RepoRoot, "src", "StartTlsTools", "StartTlsTools.Format.ps1xml"));
+            foreach (var outputType in CmdletTypes().SelectMany(t => t.GetCustomAttributes<OutputTypeAttribute>()).SelectMany(a => a.Type))
+            {
+                var type = outputType.Type!;
+                Assert.True(type.IsPrimitive || format.Contains("<TypeName>" + type.FullName + "</TypeName>"), $"{type.FullName} has no default view");
+            }
+        }
+
+        [Fact]
+        public void Results_are_flat_for_export_csv()
+        {
+            var scalars = new[] { typeof(string), typeof(bool), typeof(int), typeof(long), typeof(double), typeof(DateTime), typeof(DateTimeOffset) };
+            foreach (var property in typeof(StartTlsResult).GetProperties())
+            {
+                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                Assert.True(type.IsEnum || scalars.Contains(type), $"{property.Name} is {type.Name}, which Export-Csv cannot write usefully");
+            }
+        }
+
+        [Fact]
+        public void Every_cmdlet_has_a_platyps_page_documenting_each_parameter()
+        {
+            string docs = Path.Combine(RepoRoot, "docs", "en-US");
+            Assert.True(File.Exists(Path.Combine(docs, "about_StartTlsTools.help.md")));
+            foreach (var type in CmdletTypes())
+            {
+                string page = Path.Combine(docs, CmdletName(type) + ".md");
+                Assert.True(File.Exists(page), $"{page} is missing");
+                string text = File.ReadAllText(page);
+                Assert.Contains("## SYNOPSIS", text);
+                Assert.Contains("## EXAMPLES", text);
+                foreach (var parameter in type.GetProperties().Where(p => p.GetCustomAttribute<ParameterAttribute>() != null))
+                    Assert.True(text.Contains("### -" + parameter.Name), $"{page} does not document -{parameter.Name}");
+            }
+        }
+
+        [Fact]
+        public void HostName_binds_from_the_pipeline_and_from_mx_records()
+        {
+            var property = typeof(TestStartTlsCommand).GetProperty(nameof(TestStartTlsCommand.HostName))!;
+            var parameter = property.GetCustomAttribute<ParameterAttribute>()!;
+            Assert.True(parameter.Mandatory);
+            Assert.Equal(0, parameter.Position);
+            Assert.True(parameter.ValueFromPipeline);
+            Assert.True(parameter.ValueFromPipelineByPropertyName);
+            Assert.Equal(new[] { "Host", "ComputerName", "CN", "NameExchange" }, property.GetCustomAttribute<AliasAttribute>()!.AliasNames);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using StartTlsTools.Commands;
+using StartTlsTools.Tests.Integration;
+
+namespace StartTlsTools.Tests.Cmdlets
+{
+    /// <summary>The Test-StartTls cmdlet class, driven through its output seam without a PowerShell runtime.</summary>
+    [Collection("Lab")]
+    public class TestStartTlsCommandTests
+    {
+        private static TestStartTlsCommand LabCommand(StartTlsProtocol protocol, string portKey) => new TestStartTlsCommand
+        {
+            HostName = "localhost",
+            Protocol = protocol,
+            Port = Lab.Current.LivePort(portKey),
+            EhloName = "client.lab.test",
+            TrustedRootCertificate = new[] { Lab.Current.Ca },
+        };
+
+        [Fact]
+        public void Healthy_server_writes_one_result_and_no_error()
+        {
+            var output = new RecordingOutput();
+            LabCommand(StartTlsProtocol.Smtp, "LAB_SMTP_PORT").InvokeForTest(output);
+
+            var result = Assert.IsType<StartTlsResult>(Assert.Single(output.Objects));
+            Assert.Equal(StartTlsStatus.Success, result.Status);
+            Assert.True(result.CertificateValid);
+            Assert.Empty(output.Errors);
+            Assert.Empty(output.Warnings);
+            Assert.Contains(output.Verbose, v => v.Contains("Smtp STARTTLS localhost:"));
+        }
+
+        [Fact]
+        public void Quiet_returns_true_for_a_healthy_server_and_false_without_trust()
+        {
+            var healthy = new RecordingOutput();
+            var command = LabCommand(StartTlsProtocol.Imap, "LAB_IMAP_PORT");
+            command.Quiet = true;
+            command.InvokeForTest(healthy);
+            Assert.Equal(true, Assert.Single(healthy.Objects));
+
+            var untrusted = new RecordingOutput();
+            command = LabCommand(StartTlsProtocol.Imap, "LAB_IMAP_PORT");
+            command.TrustedRootCertificate = null;
+            command.Quiet = true;
+            command.InvokeForTest(untrusted);
+            Assert.Equal(false, Assert.Single(untrusted.Objects));
+        }
+
+        [Fact]
+        public void Not_offered_writes_the_result_and_a_stable_error()
+        {
+            var output = new RecordingOutput();
+            LabCommand(StartTlsProtocol.Smtp, "LAB_SMTP_PLAIN_PORT").InvokeForTest(output);
+
+            var result = Assert.IsType<StartTlsResult>(Assert.Single(output.Objects));
+            Assert.Equal(StartTlsStatus.NotOffered, result.Status);
+            var error = Assert.Single(output.Errors);
+            Assert.Equal("StartTlsNotOffered", error.Id);
+            Assert.Equal(ErrorCategory.NotEnabled, error.Category);
+            Assert.Equal("localhost", error.Target);
+            Assert.Contains("did not advertise STARTTLS", error.Message);
+        }
+
+        [Fact]
+        public void Untrusted_certificate_is_a_warning_not_an_error()
+        {
+            var output = new RecordingOutput();
+            var command = LabCommand(StartTlsProtocol.Pop3, "LAB_POP3_PORT");
+            command.TrustedRootCertificate = null;
+            command.InvokeForTest(output);
+
+            Assert.Equal(StartTlsStatus.Success, Assert.IsType<StartTlsResult>(Assert.Single(output.Objects)).Status);
+            Assert.Empty(output.Errors);
+            Assert.Contains("trusted root", Assert.Single(output.Warnings));
+        }
+
+        [Theory]
+        [InlineData("bad name!", 0, null, "not valid in a host name")]
+        [InlineData("127.0.0.1", 70000, null, "out of range")]
+        [InlineData("127.0.0.1", 0, "bad ehlo name", "EHLO name")]
+        public void Bad_parameters_fail_before_any_connection(string host, int port, string? ehloName, string expected)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var output = new RecordingOutput();
+            new TestStartTlsCommand
+            {
+                HostName = host,
+                Port = port == 0 ? ((IPEndPoint)listener.LocalEndpoint).Port : port,
+                EhloName = ehloName,
+            }.InvokeForTest(output);
+
+            var error = Assert.Single(output.Errors);
+            Assert.Equal("InvalidParameter", error.Id);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.Category);
+            Assert.Contains(expected, error.Message);
+            Assert.Empty(output.Objects);
+            Assert.False(listener.Pending(), "a connection was made despite invalid parameters");
+        }
+
+        [Fact]
+        public async Task StopProcessing_cancels_a_test_in_flight()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var command = new TestStartTlsCommand { HostName = "127.0.0.1", Port = ((IPEndPoint)listener.LocalEndpoint).Port, TimeoutSeconds = 120 };
+            var output = new RecordingOutput();
+            var clock = Stopwatch.StartNew();
+            var run = Task.Run(() => command.InvokeForTest(output));
+            using (var accepted = await listener.AcceptTcpClientAsync())
+            {
+                command.StopForTest();
+                // Generous bound: the point is "not the 120 s timeout", not a latency figure.
+                Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30))));
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60));
+            Assert.Equal(StartTlsStatus.Cancelled, Assert.IsType<StartTlsResult>(Assert.Single(output.Objects)).Status);
+            Assert.Empty(output.Errors);
+        }
+    }
+}

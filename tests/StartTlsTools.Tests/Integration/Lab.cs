@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace StartTlsTools.Tests.Integration
+{
+    /// <summary>
+    /// The real servers started by tests/lab/up.sh, read from its lab.env. A missing lab is a failure,
+    /// never a skip: CI must not pass by testing nothing.
+    /// </summary>
+    public sealed class Lab
+    {
+        private static readonly Lazy<Lab> Instance = new Lazy<Lab>(() => new Lab());
+        private readonly Dictionary<string, string> _env = new Dictionary<string, string>();
+
+        private Lab()
+        {
+            Directory = Environment.GetEnvironmentVariable("STARTTLS_LAB_DIR") is { Length: > 0 } dir ? dir : "/tmp/starttlstools-lab";
+            string envFile = Path.Combine(Directory, "lab.env");
+            if (!File.Exists(envFile))
+                throw new InvalidOperationException($"The lab is not set up: {envFile} is missing. Run tests/lab/up.sh (the README's test command does).");
+            foreach (string line in File.ReadAllLines(envFile))
+            {
+                int eq = line.IndexOf('=');
+                if (line.StartsWith("#", StringComparison.Ordinal) || eq <= 0) continue;
+                _env[line.Substring(0, eq)] = line.Substring(eq + 1);
+            }
+            Ca = X509CertificateLoader.LoadCertificateFromFile(this["LAB_CA"]);
+        }
+
+        public static Lab Current => Instance.Value;
+        public string Directory { get; }
+        public X509Certificate2 Ca { get; }
+
+        public string this[string key] => _env.TryGetValue(key, out string? value)
+            ? value
+            : throw new InvalidOperationException($"lab.env has no {key}; re-run tests/lab/up.sh.");
+
+        public int Port(string key) => int.Parse(this[key]);
+
+        /// <summary>Fails loudly, naming the server, when a lab port does not answer.</summary>
+        public int LivePort(string key)
+        {
+            int port = Port(key);
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect("127.0.0.1", port);
+            }
+            catch (SocketException ex)
+            {
+                throw new InvalidOperationException($"Lab server {key} on 127.0.0.1:{port} is not running ({ex.SocketErrorCode}). Run tests/lab/up.sh.");
+            }
+            return port;
+        }
+
+        public StartTlsTestOptions Options(StartTlsProtocol protocol, string portKey, bool implicitTls = false, bool trustLabCa = true, string host = "localhost")
+        {
+            var options = new StartTlsTestOptions
+            {
+                HostName = host,
+                Protocol = protocol,
+                Port = LivePort(portKey),
+                ImplicitTls = implicitTls,
+                EhloName = "client.lab.test",
+                Timeout = TimeSpan.FromSeconds(10),
+            };
+            if (trustLabCa) options.TrustedRoots.Add(Ca);
+            return options;
+        }
+    }
+}

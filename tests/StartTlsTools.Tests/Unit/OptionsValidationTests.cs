@@ -1,0 +1,60 @@
+using System;
+
+namespace StartTlsTools.Tests.Unit
+{
+    public class OptionsValidationTests
+    {
+        [Fact]
+        public void Valid_options_have_no_problems() =>
+            Assert.Empty(new StartTlsTestOptions { HostName = "mail.contoso.com" }.Validate());
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(65536)]
+        [InlineData(-25)]
+        public void Port_out_of_range_is_named(int port)
+        {
+            var problems = new StartTlsTestOptions { HostName = "mx.contoso.com", Port = port }.Validate();
+            Assert.Contains(problems, p => p.Contains(port.ToString()) && p.Contains("1 to 65535"));
+        }
+
+        [Fact]
+        public void Unknown_protocol_lists_the_valid_ones()
+        {
+            var problems = new StartTlsTestOptions { HostName = "mx.contoso.com", Protocol = (StartTlsProtocol)99 }.Validate();
+            Assert.Contains(problems, p => p.Contains("Unknown protocol") && p.Contains("Smtp") && p.Contains("Pop3"));
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(601)]
+        public void Timeout_out_of_range_is_rejected(int seconds) =>
+            Assert.Contains(new StartTlsTestOptions { HostName = "mx", Timeout = TimeSpan.FromSeconds(seconds) }.Validate(), p => p.Contains("Timeout"));
+
+        [Fact]
+        public void Bad_ehlo_name_is_rejected_but_address_literals_are_fine()
+        {
+            Assert.Contains(new StartTlsTestOptions { HostName = "mx", EhloName = "bad name" }.Validate(), p => p.Contains("EHLO"));
+            Assert.Empty(new StartTlsTestOptions { HostName = "mx", EhloName = "[192.0.2.7]" }.Validate());
+        }
+
+        [Theory]
+        [InlineData(StartTlsProtocol.Smtp, false, 25)]
+        [InlineData(StartTlsProtocol.Submission, false, 587)]
+        [InlineData(StartTlsProtocol.Imap, false, 143)]
+        [InlineData(StartTlsProtocol.Pop3, false, 110)]
+        [InlineData(StartTlsProtocol.Smtp, true, 465)]
+        [InlineData(StartTlsProtocol.Submission, true, 465)]
+        [InlineData(StartTlsProtocol.Imap, true, 993)]
+        [InlineData(StartTlsProtocol.Pop3, true, 995)]
+        public void Default_ports_follow_protocol_and_mode(StartTlsProtocol protocol, bool implicitTls, int port) =>
+            Assert.Equal(port, new StartTlsTestOptions { HostName = "mx", Protocol = protocol, ImplicitTls = implicitTls }.EffectivePort);
+
+        [Fact]
+        public async System.Threading.Tasks.Task Engine_refuses_invalid_options_without_connecting()
+        {
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => new StartTlsTester().TestAsync(new StartTlsTestOptions { HostName = "" }));
+            Assert.Contains("empty", error.Message);
+        }
+    }
+}
