@@ -1,0 +1,354 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+<#
+    Test-StartTls end to end, in PowerShell, against the integration lab (tests/lab/up.sh):
+    real Postfix and Dovecot on 127.0.0.1, a throwaway CA, server certificate SANs
+    DNS:localhost and DNS:mail.lab.test only.
+
+    Needs: the module built into out/StartTlsTools (dotnet build) and the lab running.
+    The lab's state directory is $env:STARTTLS_LAB_DIR, or /tmp/starttlstools-lab.
+
+        Invoke-Pester -Path tests/Pester -Output Detailed
+
+    Runs on Windows PowerShell 5.1 and PowerShell 7.
+#>
+
+Describe 'Test-StartTls against the integration lab' {
+
+    BeforeAll {
+        $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+        $manifestPath = Join-Path $repoRoot 'out/StartTlsTools/StartTlsTools.psd1'
+        if (-not (Test-Path -LiteralPath $manifestPath)) {
+            throw "The module is not built: $manifestPath is missing. Run 'dotnet build StartTlsTools.sln' or './build.ps1'."
+        }
+        Import-Module -Name $manifestPath -Force -ErrorAction Stop
+
+        $labDir = if ($env:STARTTLS_LAB_DIR) { $env:STARTTLS_LAB_DIR } else { '/tmp/starttlstools-lab' }
+        $labEnvPath = Join-Path $labDir 'lab.env'
+        if (-not (Test-Path -LiteralPath $labEnvPath)) {
+            throw "The integration lab is not running: $labEnvPath is missing. Start it with 'sudo tests/lab/up.sh'."
+        }
+
+        # lab.env: KEY=VALUE lines, no quoting; '#' starts a comment line.
+        $Lab = @{}
+        foreach ($line in Get-Content -LiteralPath $labEnvPath) {
+            if ($line -match '^\s*(#|$)') { continue }
+            $key, $value = $line -split '=', 2
+            $value = $value.Trim()
+            if ($value -match '^\d+$') { $value = [int]$value }
+            $Lab[$key.Trim()] = $value
+        }
+        foreach ($required in 'LAB_CA', 'LAB_SMTP_PORT', 'LAB_SMTP_PLAIN_PORT', 'LAB_SUBMISSION_PORT', 'LAB_SMTPS_PORT',
+                              'LAB_IMAP_PORT', 'LAB_IMAPS_PORT', 'LAB_POP3_PORT', 'LAB_POP3S_PORT') {
+            if (-not $Lab.ContainsKey($required)) { throw "$labEnvPath has no $required." }
+        }
+
+        # .NET resolves relative paths against the process directory, not the PowerShell location.
+        $caPath = $Lab.LAB_CA
+        if (-not [System.IO.Path]::IsPathRooted($caPath)) { $caPath = Join-Path $labDir $caPath }
+        $Ca = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($caPath)
+
+        # One successful SMTP test, shared by the tests that only read it.
+        $Smtp = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PORT -TrustedRootCertificate $Ca -TimeoutSeconds 10
+    }
+
+    AfterAll {
+        Remove-Module -Name StartTlsTools -ErrorAction SilentlyContinue
+    }
+
+    Context 'Module surface' {
+
+        It 'exports exactly Test-StartTls' {
+            $commands = @(Get-Command -Module StartTlsTools)
+            $commands.Count | Should -Be 1
+            $commands[0].Name | Should -Be 'Test-StartTls'
+            $commands[0].CommandType | Should -Be 'Cmdlet'
+        }
+
+        It 'declares StartTlsResult and Boolean as output types' {
+            $outputTypes = @((Get-Command -Name Test-StartTls).OutputType | ForEach-Object { $_.Name })
+            $outputTypes | Should -Contain 'StartTlsTools.StartTlsResult'
+            $outputTypes | Should -Contain 'System.Boolean'
+        }
+
+        It 'accepts exactly the protocols that the help documents' {
+            $protocolType = (Get-Command -Name Test-StartTls).Parameters['Protocol'].ParameterType
+            ([enum]::GetNames($protocolType) -join ', ') | Should -Be 'Smtp, Submission, Imap, Pop3'
+        }
+
+        It 'loads the default view from the format file' {
+            Get-FormatData -TypeName 'StartTlsTools.StartTlsResult' | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    Context 'SMTP with STARTTLS' {
+
+        It 'returns one StartTlsResult' {
+            @($Smtp).Count | Should -Be 1
+            $Smtp | Should -BeOfType 'StartTlsTools.StartTlsResult'
+        }
+
+        It 'upgrades to TLS 1.3' {
+            $Smtp.Status | Should -Be 'Success'
+            $Smtp.HostName | Should -Be 'localhost'
+            $Smtp.Port | Should -Be $Lab.LAB_SMTP_PORT
+            $Smtp.Protocol | Should -Be 'Smtp'
+            $Smtp.ImplicitTls | Should -BeFalse
+            $Smtp.StartTlsOffered | Should -BeTrue
+            $Smtp.StartTlsReply | Should -Match '^220 '
+            $Smtp.TlsEstablished | Should -BeTrue
+            $Smtp.TlsVersion | Should -Be 'Tls13'
+            $Smtp.CipherSuite | Should -Not -BeNullOrEmpty
+            $Smtp.PlaintextBytesDiscardedAtUpgrade | Should -Be 0
+        }
+
+        It 'validates the certificate with the lab CA' {
+            $Smtp.CertificateValid | Should -BeTrue
+            $Smtp.CertificateChainValid | Should -BeTrue
+            $Smtp.HostnameMatches | Should -BeTrue
+            $Smtp.CertificateError | Should -BeNullOrEmpty
+            $Smtp.IsHealthy | Should -BeTrue
+            $Smtp.CertificateSubjectAlternativeNames | Should -Be 'DNS:localhost; DNS:mail.lab.test'
+            $Smtp.CertificateDaysToExpiry | Should -BeGreaterOrEqual 0
+        }
+
+        It 'reads the capabilities before and after TLS' {
+            $Smtp.Banner | Should -Not -BeNullOrEmpty
+            $Smtp.CapabilitiesBeforeTls | Should -Match '(^|; )STARTTLS(; |$)'
+            $Smtp.CapabilitiesAfterTls | Should -Not -BeNullOrEmpty
+        }
+
+        It 'records timings and leaves the transcript out by default' {
+            $Smtp.ConnectMs | Should -BeGreaterThan 0
+            $Smtp.TimeToSecureChannelMs | Should -BeGreaterThan $Smtp.ConnectMs
+            $Smtp.TotalMs | Should -BeGreaterThan 0
+            $Smtp.Transcript | Should -BeNullOrEmpty
+        }
+
+        It 'reports an untrusted chain without the lab CA, with a warning and no error' {
+            $result = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PORT -TimeoutSeconds 10 `
+                -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errors -ErrorAction SilentlyContinue
+            $result.Status | Should -Be 'Success'
+            $result.CertificateValid | Should -BeFalse
+            $result.CertificateChainValid | Should -BeFalse
+            $result.HostnameMatches | Should -BeTrue
+            $result.CertificateError | Should -Not -BeNullOrEmpty
+            $result.IsHealthy | Should -BeFalse
+            $warnings.Count | Should -Be 1
+            $errors.Count | Should -Be 0
+        }
+
+        It 'reports a name mismatch when tested by IP address (the certificate has no IP SAN)' {
+            $result = Test-StartTls -HostName 127.0.0.1 -Port $Lab.LAB_SMTP_PORT -TrustedRootCertificate $Ca -TimeoutSeconds 10 `
+                -WarningAction SilentlyContinue
+            $result.Status | Should -Be 'Success'
+            $result.CertificateChainValid | Should -BeTrue
+            $result.HostnameMatches | Should -BeFalse
+            $result.CertificateValid | Should -BeFalse
+        }
+
+        It '-Quiet returns [bool] $true with the lab CA' {
+            $quiet = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PORT -TrustedRootCertificate $Ca -TimeoutSeconds 10 -Quiet
+            @($quiet).Count | Should -Be 1
+            $quiet | Should -BeOfType ([bool])
+            $quiet | Should -BeTrue
+        }
+
+        It '-Quiet returns [bool] $false without the lab CA, and writes no warning' {
+            $quiet = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PORT -TimeoutSeconds 10 -Quiet `
+                -WarningVariable warnings -WarningAction SilentlyContinue
+            $quiet | Should -BeOfType ([bool])
+            $quiet | Should -BeFalse
+            $warnings.Count | Should -Be 0
+        }
+
+        It '-IncludeTranscript records the dialogue with the EHLO name' {
+            $result = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PORT -TrustedRootCertificate $Ca -TimeoutSeconds 10 `
+                -EhloName client.lab.test -IncludeTranscript
+            $result.Transcript | Should -Match 'C plain EHLO client\.lab\.test'
+            $result.Transcript | Should -Match 'C plain STARTTLS'
+            $result.Transcript | Should -Match 'C tls +EHLO client\.lab\.test'
+        }
+    }
+
+    Context 'SMTP server without TLS' {
+
+        It 'returns NotOffered and a StartTlsNotOffered error record' {
+            $result = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PLAIN_PORT -TimeoutSeconds 10 `
+                -ErrorVariable errors -ErrorAction SilentlyContinue
+            $result.Status | Should -Be 'NotOffered'
+            $result.StartTlsOffered | Should -BeFalse
+            $result.TlsEstablished | Should -BeFalse
+            $result.TlsVersion | Should -Be 'None'
+            $result.Reason | Should -Not -BeNullOrEmpty
+            $result.CapabilitiesBeforeTls | Should -Not -Match 'STARTTLS'
+            $errors.Count | Should -Be 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'StartTlsNotOffered,*'
+            $errors[0].CategoryInfo.Category | Should -Be 'NotEnabled'
+            $errors[0].TargetObject | Should -Be 'localhost'
+        }
+
+        It '-Quiet returns $false and writes no error record' {
+            $quiet = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PLAIN_PORT -TimeoutSeconds 10 -Quiet `
+                -ErrorVariable errors -ErrorAction SilentlyContinue
+            $quiet | Should -BeOfType ([bool])
+            $quiet | Should -BeFalse
+            $errors.Count | Should -Be 0
+        }
+    }
+
+    Context 'Submission and implicit TLS' {
+
+        It 'Submission advertises AUTH only after TLS' {
+            $result = Test-StartTls -HostName localhost -Protocol Submission -Port $Lab.LAB_SUBMISSION_PORT `
+                -TrustedRootCertificate $Ca -TimeoutSeconds 10
+            $result.Status | Should -Be 'Success'
+            $result.Protocol | Should -Be 'Submission'
+            $result.IsHealthy | Should -BeTrue
+            $result.CapabilitiesBeforeTls | Should -Not -Match '(^|; )AUTH\b'
+            $result.CapabilitiesAfterTls | Should -Match '(^|; )AUTH\b'
+        }
+
+        It 'SMTPS works with -ImplicitTls' {
+            $result = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTPS_PORT -ImplicitTls `
+                -TrustedRootCertificate $Ca -TimeoutSeconds 10
+            $result.Status | Should -Be 'Success'
+            $result.ImplicitTls | Should -BeTrue
+            $result.StartTlsOffered | Should -BeNullOrEmpty
+            $result.CapabilitiesBeforeTls | Should -BeNullOrEmpty
+            $result.CapabilitiesAfterTls | Should -Not -BeNullOrEmpty
+            $result.Banner | Should -Not -BeNullOrEmpty
+            $result.TlsVersion | Should -Be 'Tls13'
+            $result.CertificateValid | Should -BeTrue
+        }
+    }
+
+    Context 'IMAP and POP3' {
+
+        It '<Protocol> on <PortKey> (implicit TLS: <Implicit>)' -ForEach @(
+            @{ Protocol = 'Imap'; PortKey = 'LAB_IMAP_PORT'; Implicit = $false; Keyword = 'STARTTLS' }
+            @{ Protocol = 'Imap'; PortKey = 'LAB_IMAPS_PORT'; Implicit = $true; Keyword = $null }
+            @{ Protocol = 'Pop3'; PortKey = 'LAB_POP3_PORT'; Implicit = $false; Keyword = 'STLS' }
+            @{ Protocol = 'Pop3'; PortKey = 'LAB_POP3S_PORT'; Implicit = $true; Keyword = $null }
+        ) {
+            $result = Test-StartTls -HostName localhost -Protocol $Protocol -Port $Lab[$PortKey] -ImplicitTls:$Implicit `
+                -TrustedRootCertificate $Ca -TimeoutSeconds 10
+            $result.Status | Should -Be 'Success'
+            $result.Protocol | Should -Be $Protocol
+            $result.Port | Should -Be $Lab[$PortKey]
+            $result.ImplicitTls | Should -Be $Implicit
+            $result.TlsEstablished | Should -BeTrue
+            $result.CertificateValid | Should -BeTrue
+            $result.CapabilitiesAfterTls | Should -Not -BeNullOrEmpty
+            if ($Implicit) {
+                $result.StartTlsOffered | Should -BeNullOrEmpty
+            }
+            else {
+                $result.StartTlsOffered | Should -BeTrue
+                $result.CapabilitiesBeforeTls | Should -Match "(^|; )$Keyword(; |$)"
+            }
+        }
+    }
+
+    Context 'Pipeline and export' {
+
+        It 'binds HostName from a NameExchange property, as on Resolve-DnsName MX records' {
+            $records = @(
+                [pscustomobject]@{ NameExchange = 'localhost'; Port = $Lab.LAB_SMTP_PORT }
+                [pscustomobject]@{ NameExchange = 'localhost'; Port = $Lab.LAB_SUBMISSION_PORT; Protocol = 'Submission' }
+            )
+            $results = @($records | Test-StartTls -TrustedRootCertificate $Ca -TimeoutSeconds 10)
+            $results.Count | Should -Be 2
+            $results[0].HostName | Should -Be 'localhost'
+            $results[0].Protocol | Should -Be 'Smtp'
+            $results[0].Port | Should -Be $Lab.LAB_SMTP_PORT
+            $results[1].Protocol | Should -Be 'Submission'
+            $results[1].Port | Should -Be $Lab.LAB_SUBMISSION_PORT
+            $results | ForEach-Object { $_.Status | Should -Be 'Success' }
+        }
+
+        It 'binds HostName, Protocol and Port from Import-Csv rows' {
+            $csvPath = Join-Path $TestDrive 'servers.csv'
+            @(
+                'HostName,Protocol,Port'
+                "localhost,Smtp,$($Lab.LAB_SMTP_PORT)"
+                "localhost,Imap,$($Lab.LAB_IMAP_PORT)"
+                "localhost,Pop3,$($Lab.LAB_POP3_PORT)"
+            ) | Set-Content -LiteralPath $csvPath
+            $results = @(Import-Csv -LiteralPath $csvPath | Test-StartTls -TrustedRootCertificate $Ca -TimeoutSeconds 10)
+            $results.Count | Should -Be 3
+            ($results | ForEach-Object { "$($_.Protocol):$($_.Port):$($_.Status)" }) -join ',' |
+                Should -Be "Smtp:$($Lab.LAB_SMTP_PORT):Success,Imap:$($Lab.LAB_IMAP_PORT):Success,Pop3:$($Lab.LAB_POP3_PORT):Success"
+        }
+
+        It 'round-trips through Export-Csv with lists as "; "-joined text' {
+            $csvPath = Join-Path $TestDrive 'report.csv'
+            $Smtp | Export-Csv -LiteralPath $csvPath -NoTypeInformation
+            $rows = @(Import-Csv -LiteralPath $csvPath)
+            $rows.Count | Should -Be 1
+            $rows[0].PSObject.Properties.Name | Should -Contain 'CapabilitiesBeforeTls'
+            $rows[0].CapabilitiesBeforeTls | Should -BeOfType ([string])
+            $rows[0].CapabilitiesBeforeTls | Should -Match '(^|; )STARTTLS(; |$)'
+            $rows[0].CertificateSubjectAlternativeNames | Should -Be 'DNS:localhost; DNS:mail.lab.test'
+            $rows[0].Status | Should -Be 'Success'
+            $rows[0].IsHealthy | Should -Be 'True'
+        }
+
+        It 'converts to JSON and back' {
+            $json = $Smtp | ConvertTo-Json
+            $back = $json | ConvertFrom-Json
+            $back.HostName | Should -Be 'localhost'
+            $back.Port | Should -Be $Lab.LAB_SMTP_PORT
+            # Enums are numbers unless -EnumsAsStrings is used (PowerShell 7); the cast accepts either.
+            [StartTlsTools.StartTlsStatus]$back.Status | Should -Be ([StartTlsTools.StartTlsStatus]::Success)
+            $back.CapabilitiesBeforeTls | Should -Match 'STARTTLS'
+            $back.CertificateValid | Should -BeTrue
+        }
+
+        It 'shows the documented columns in the default view' {
+            $text = ($Smtp | Out-String -Width 250) -replace '\e\[[0-9;]*m', ''
+            $lines = @($text -split '\r?\n' | Where-Object { $_.Trim() })
+            (($lines[0] -split '\s+' | Where-Object { $_ }) -join ',') |
+                Should -Be 'HostName,Port,Protocol,Status,Offered,TlsVersion,CipherSuite,CertValid,Expires(d),Ms'
+            $lines[2] | Should -Match '^localhost\s+\d+\s+Smtp\s+Success\s+True\s+Tls13\s'
+        }
+
+        It 'uses the same view for Format-Table' {
+            $text = ($Smtp | Format-Table | Out-String -Width 250) -replace '\e\[[0-9;]*m', ''
+            $text | Should -Match 'CertValid'
+            $text | Should -Match 'Expires\(d\)'
+        }
+    }
+
+    Context 'Input validation happens before any connection' {
+
+        # 192.0.2.1 (TEST-NET-1) is never routed: a connection attempt would take the full timeout.
+        It 'rejects -Port <_> with a parameter binding error' -ForEach @(0, 70000) {
+            $port = $_
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            { Test-StartTls -HostName 192.0.2.1 -Port $port -TimeoutSeconds 30 } |
+                Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException]) -ErrorId 'ParameterArgumentValidationError'
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+        }
+
+        It 'rejects -TimeoutSeconds <_> with a parameter binding error' -ForEach @(0, 601) {
+            $timeout = $_
+            { Test-StartTls -HostName 192.0.2.1 -TimeoutSeconds $timeout } |
+                Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException]) -ErrorId 'ParameterArgumentValidationError'
+        }
+
+        It 'rejects a malformed host name with an InvalidParameter error and no result' {
+            $result = Test-StartTls -HostName 'bad host name' -TimeoutSeconds 30 -ErrorVariable errors -ErrorAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            $errors.Count | Should -Be 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter,*'
+            $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        }
+
+        It 'returns $false for a malformed host name with -Quiet, after the InvalidParameter error' {
+            $quiet = Test-StartTls -HostName 'bad host name' -Quiet -ErrorVariable errors -ErrorAction SilentlyContinue
+            $quiet | Should -BeOfType ([bool])
+            $quiet | Should -BeFalse
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter,*'
+        }
+    }
+}
