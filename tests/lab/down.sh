@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Stop everything tests/lab/up.sh started, by pid file. Harmless when nothing runs.
+# State (certs, password, logs) is kept; delete $STARTTLS_LAB_DIR to start over.
+set -euo pipefail
+
+STATE="$(realpath -m "${STARTTLS_LAB_DIR:-/tmp/starttlstools-lab}")"
+QUIET=0
+[[ ${1:-} == --quiet ]] && QUIET=1
+
+log() { ((QUIET)) || printf '[lab] %s\n' "$*" >&2; }
+
+# Kill the process in pid file $1 if it is still the program named $2
+# (a stale pid file may point at an unrelated process by now), and wait for it.
+stop_pidfile() {
+  local pidfile=$1 comm=$2 pid i
+  [[ -s $pidfile ]] || return 0
+  pid="$(tr -dc '0-9' <"$pidfile")"
+  [[ -n $pid && "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$comm" ]] || return 0
+  log "stopping $comm (pid $pid)"
+  kill -TERM "$pid"
+  for i in {1..50}; do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  log "$comm (pid $pid) ignored SIGTERM for 10 s; killing"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+stop_postfix() {
+  local etc="$STATE/postfix/etc"
+  [[ -f $etc/main.cf ]] || return 0
+  # "postfix stop" also waits for the master and its children to go away.
+  if postfix -c "$etc" status >/dev/null 2>&1; then
+    log "stopping postfix"
+    postfix -c "$etc" stop >/dev/null 2>&1
+  fi
+  # Belt and braces if the config was broken but a master survived.
+  stop_pidfile "$STATE/postfix/queue/pid/master.pid" master
+}
+
+stop_dovecot() {
+  stop_pidfile "$STATE/dovecot/run/master.pid" dovecot
+}
+
+# Reverse start order: Postfix uses Dovecot's auth socket.
+stop_postfix
+stop_dovecot
+log "lab stopped"

@@ -1,0 +1,366 @@
+#!/usr/bin/env bash
+# Start the integration-test lab: real Postfix and Dovecot, 127.0.0.1 only,
+# unprivileged ports, throwaway CA. Safe to run again: it restarts everything.
+#
+# Everything generated lives in $STARTTLS_LAB_DIR (default /tmp/starttlstools-lab);
+# the tests read $STARTTLS_LAB_DIR/lab.env. Stop with tests/lab/down.sh.
+#
+# Adding a server: write start_<name>() (config + start), add stop_<name>() to
+# down.sh, add its ports to LAB_PORTS / write_env, and call it from main().
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STATE="$(realpath -m "${STARTTLS_LAB_DIR:-/tmp/starttlstools-lab}")"
+LAB_USER=labuser
+LAB_HOSTNAME=mail.lab.test
+# Dovecot also listens here; see start_dovecot for why.
+REMOTE_VIEW_ADDRESS=127.0.0.2
+
+# Fixed ports; the C# tests get them from lab.env.
+declare -A LAB_PORTS=(
+  [SMTP]=10025        # Postfix, STARTTLS offered, no AUTH
+  [SMTP_PLAIN]=10026  # Postfix, no TLS at all
+  [SUBMISSION]=10587  # Postfix, STARTTLS required, AUTH only after TLS
+  [SMTPS]=10465       # Postfix, implicit TLS, AUTH
+  [IMAP]=10143        # Dovecot, STARTTLS; LOGINDISABLED before TLS on the remote-view address
+  [IMAPS]=10993       # Dovecot, implicit TLS
+  [POP3]=10110        # Dovecot, STLS
+  [POP3S]=10995       # Dovecot, implicit TLS
+)
+
+PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl swaks
+          libnet-ssleay-perl libio-socket-ssl-perl)  # swaks needs these for --tls
+
+log() { printf '[lab] %s\n' "$*" >&2; }
+die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
+
+is_installed() {
+  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+# Answers a TCP connect on 127.0.0.1:$1 within a second?
+port_answers() { timeout 1 bash -c ": </dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+install_packages() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do is_installed "$p" || missing+=("$p"); done
+  ((${#missing[@]} == 0)) && return 0
+
+  log "installing: ${missing[*]}"
+  # A policy-rc.d that says 101 keeps the stock daemons (25, 143, 110, ...) from
+  # starting. Some images already ship one; only remove it if we made it.
+  local policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# temporary, from tests/lab/up.sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    trap "rm -f '$policy'" EXIT
+  fi
+  # Fresh containers have no package lists yet.
+  compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null || apt-get update -q
+  # "No configuration": we never use /etc/postfix/main.cf, so don't create one.
+  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  if [[ "$(trap -p EXIT)" == *"$policy"* ]]; then rm -f "$policy"; trap - EXIT; fi
+}
+
+# Valid for at least one more day?
+cert_fresh() { [[ -s $1 ]] && openssl x509 -noout -checkend 86400 -in "$1" >/dev/null 2>&1; }
+
+make_certs() {
+  local d="$STATE/certs"
+  mkdir -p "$d"
+  if cert_fresh "$d/ca.crt" && cert_fresh "$d/server.crt" && [[ -s $d/server.key ]]; then
+    return 0
+  fi
+  log "generating throwaway CA and server certificate"
+  cat >"$d/openssl.cnf" <<'EOF'
+[req]
+distinguished_name = dn
+[dn]
+[ca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[server]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+# Deliberately no IP SAN: connecting to 127.0.0.1 must be a name mismatch.
+subjectAltName = DNS:localhost, DNS:mail.lab.test
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+  (
+    umask 077
+    openssl req -x509 -new -newkey rsa:2048 -nodes -days 30 -sha256 \
+      -config "$d/openssl.cnf" -extensions ca \
+      -subj "/O=StartTlsTools lab/CN=StartTlsTools lab CA" \
+      -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
+    openssl req -new -newkey rsa:2048 -nodes -sha256 -config "$d/openssl.cnf" \
+      -subj "/O=StartTlsTools lab/CN=$LAB_HOSTNAME" \
+      -keyout "$d/server.key" -out "$d/server.csr" 2>/dev/null
+    openssl x509 -req -in "$d/server.csr" -days 30 -sha256 \
+      -set_serial "0x$(openssl rand -hex 16)" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+      -extfile "$d/openssl.cnf" -extensions server -out "$d/server.crt" 2>/dev/null
+  )
+  rm -f "$d/server.csr"
+  chmod 644 "$d/ca.crt" "$d/server.crt"   # public; keys stay 600 (daemons read them as root)
+}
+
+make_password() {
+  local f="$STATE/$LAB_USER.password" pw
+  [[ -s $f ]] && return 0
+  pw="$(head -c 600 /dev/urandom | tr -dc 'A-Za-z0-9')"
+  pw="${pw:0:20}"
+  ((${#pw} == 20)) || die "could not generate a password"
+  (umask 077; printf '%s' "$pw" >"$f")   # no trailing newline: read it verbatim
+}
+
+start_postfix() {
+  local d="$STATE/postfix"
+  local sasl="$STATE/dovecot/run/auth-postfix"
+  mkdir -p "$d/etc" "$d/queue" "$d/data"
+  chown postfix "$d/data"
+
+  cat >"$d/etc/main.cf" <<EOF
+# Generated by tests/lab/up.sh; edits are overwritten.
+compatibility_level = 3.6
+queue_directory = $d/queue
+data_directory = $d/data
+mail_owner = postfix
+setgid_group = postdrop
+maillog_file = $d/postfix.log
+maillog_file_prefixes = $STATE
+
+myhostname = $LAB_HOSTNAME
+mydomain = lab.test
+myorigin = \$myhostname
+mydestination = \$myhostname, localhost
+mynetworks = 127.0.0.0/8
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+smtpd_banner = \$myhostname ESMTP Postfix
+
+# Never use DNS, never deliver: every transport discards.
+smtp_dns_support_level = disabled
+default_transport = discard
+local_transport = discard
+relay_transport = discard
+virtual_transport = discard
+local_recipient_maps =
+alias_maps =
+alias_database =
+biff = no
+
+smtpd_tls_chain_files = $STATE/certs/server.key, $STATE/certs/server.crt
+smtpd_tls_protocols = >=TLSv1.2
+smtpd_tls_mandatory_protocols = >=TLSv1.2
+smtpd_tls_loglevel = 1
+smtpd_tls_security_level = may
+
+# AUTH is switched on per listener in master.cf.
+smtpd_sasl_auth_enable = no
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = $sasl
+smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+EOF
+
+  # No chroot anywhere: a chroot would need copies of /etc files in the queue dir.
+  cat >"$d/etc/master.cf" <<EOF
+# Generated by tests/lab/up.sh; edits are overwritten.
+# service         type  private unpriv chroot wakeup maxproc command
+127.0.0.1:${LAB_PORTS[SMTP]} inet n - n - - smtpd
+  -o syslog_name=postfix/smtp-${LAB_PORTS[SMTP]}
+127.0.0.1:${LAB_PORTS[SMTP_PLAIN]} inet n - n - - smtpd
+  -o syslog_name=postfix/plain-${LAB_PORTS[SMTP_PLAIN]}
+  -o smtpd_tls_security_level=none
+127.0.0.1:${LAB_PORTS[SUBMISSION]} inet n - n - - smtpd
+  -o syslog_name=postfix/submission-${LAB_PORTS[SUBMISSION]}
+  -o smtpd_tls_security_level=encrypt
+  -o smtpd_tls_auth_only=yes
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+127.0.0.1:${LAB_PORTS[SMTPS]} inet n - n - - smtpd
+  -o syslog_name=postfix/smtps-${LAB_PORTS[SMTPS]}
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_tls_security_level=encrypt
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+pickup    unix  n - n 60   1 pickup
+cleanup   unix  n - n -    0 cleanup
+qmgr      unix  n - n 300  1 qmgr
+tlsmgr    unix  - - n 1000? 1 tlsmgr
+rewrite   unix  - - n -    - trivial-rewrite
+bounce    unix  - - n -    0 bounce
+defer     unix  - - n -    0 bounce
+trace     unix  - - n -    0 bounce
+verify    unix  - - n -    1 verify
+flush     unix  n - n 1000? 0 flush
+proxymap  unix  - - n -    - proxymap
+proxywrite unix - - n -    1 proxymap
+showq     unix  n - n -    - showq
+error     unix  - - n -    - error
+retry     unix  - - n -    - error
+discard   unix  - - n -    - discard
+anvil     unix  - - n -    1 anvil
+scache    unix  - - n -    1 scache
+postlog   unix-dgram n - n - 1 postlogd
+EOF
+
+  postfix -c "$d/etc" check
+  # Daemons must not inherit our stdout: a caller piping this script (| tail)
+  # would otherwise wait for EOF forever.
+  postfix -c "$d/etc" start </dev/null >"$d/start.log" 2>&1 || { cat "$d/start.log" >&2; die "postfix did not start"; }
+}
+
+start_dovecot() {
+  local d="$STATE/dovecot"
+  local nobody_uid nobody_gid
+  nobody_uid="$(id -u nobody)"; nobody_gid="$(id -g nobody)"
+  mkdir -p "$d/run" "$d/state" "$d/mail/$LAB_USER"
+  # Mail processes run as nobody; only the mailbox needs to be theirs.
+  chown "$nobody_uid:$nobody_gid" "$d/mail/$LAB_USER"
+  chmod 700 "$d/mail/$LAB_USER"
+
+  # passwd-file: user:{scheme}hash:uid:gid::home. Hashed so the file need not be secret.
+  local hash
+  hash="$(openssl passwd -6 -stdin <"$STATE/$LAB_USER.password")"
+  printf '%s:{SHA512-CRYPT}%s:%s:%s::%s::\n' \
+    "$LAB_USER" "$hash" "$nobody_uid" "$nobody_gid" "$d/mail/$LAB_USER" >"$d/users"
+  chmod 644 "$d/users"
+
+  local dh=""
+  [[ -r /usr/share/dovecot/dh.pem ]] && dh="ssl_dh = </usr/share/dovecot/dh.pem"
+
+  cat >"$d/dovecot.conf" <<EOF
+# Generated by tests/lab/up.sh; edits are overwritten.
+instance_name = starttlstools-lab
+base_dir = $d/run
+state_dir = $d/state
+log_path = $d/dovecot.log
+auth_verbose = yes
+
+protocols = imap pop3
+listen = 127.0.0.1 $REMOTE_VIEW_ADDRESS
+
+ssl = yes
+ssl_cert = <$STATE/certs/server.crt
+ssl_key = <$STATE/certs/server.key
+ssl_min_protocol = TLSv1.2
+$dh
+
+# Dovecot treats a client whose address equals the server's as secure and then
+# offers AUTH before TLS. On $REMOTE_VIEW_ADDRESS the kernel picks 127.0.0.1 as
+# the client's source, so there Dovecot behaves as for a remote client.
+disable_plaintext_auth = yes
+login_trusted_networks =
+auth_mechanisms = plain login
+
+passdb {
+  driver = passwd-file
+  args = $d/users
+}
+userdb {
+  driver = passwd-file
+  args = $d/users
+}
+mail_location = maildir:~/Maildir
+
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1 $REMOTE_VIEW_ADDRESS
+    port = ${LAB_PORTS[IMAP]}
+  }
+  inet_listener imaps {
+    address = 127.0.0.1 $REMOTE_VIEW_ADDRESS
+    port = ${LAB_PORTS[IMAPS]}
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1 $REMOTE_VIEW_ADDRESS
+    port = ${LAB_PORTS[POP3]}
+  }
+  inet_listener pop3s {
+    address = 127.0.0.1 $REMOTE_VIEW_ADDRESS
+    port = ${LAB_PORTS[POP3S]}
+    ssl = yes
+  }
+}
+# Postfix SASL (smtpd_sasl_type = dovecot) talks to this socket.
+service auth {
+  unix_listener auth-postfix {
+    mode = 0660
+    user = postfix
+    group = postfix
+  }
+}
+EOF
+
+  dovecot -c "$d/dovecot.conf" </dev/null >"$d/start.log" 2>&1 || { cat "$d/start.log" >&2; die "dovecot did not start"; }
+}
+
+# Bounded wait so a broken daemon fails the run instead of hanging CI.
+wait_for_ports() {
+  local deadline=$((SECONDS + 30)) name port
+  for name in "${!LAB_PORTS[@]}"; do
+    port="${LAB_PORTS[$name]}"
+    until port_answers "$port"; do
+      if ((SECONDS >= deadline)); then
+        local logf="$STATE/dovecot/dovecot.log"
+        [[ $name == SMTP* || $name == SUBMISSION ]] && logf="$STATE/postfix/postfix.log"
+        die "$name port $port is not answering after 30 s; see $logf"
+      fi
+      sleep 0.2
+    done
+  done
+}
+
+write_env() {
+  local name
+  {
+    echo "# Generated by tests/lab/up.sh. KEY=VALUE, no quoting, no spaces."
+    echo "LAB_DIR=$STATE"
+    echo "LAB_CA=$STATE/certs/ca.crt"
+    echo "LAB_HOSTNAME=$LAB_HOSTNAME"
+    echo "LAB_USER=$LAB_USER"
+    echo "LAB_PASSWORD_FILE=$STATE/$LAB_USER.password"
+    echo "LAB_REMOTE_VIEW_ADDRESS=$REMOTE_VIEW_ADDRESS"
+    for name in SMTP SMTP_PLAIN SUBMISSION SMTPS IMAP IMAPS POP3 POP3S; do
+      echo "LAB_${name}_PORT=${LAB_PORTS[$name]}"
+    done
+  } >"$STATE/lab.env.tmp"
+  mv "$STATE/lab.env.tmp" "$STATE/lab.env"
+}
+
+main() {
+  ((EUID == 0)) || die "run as root (sudo $0): the daemons need root to start"
+  [[ $STATE != *[[:space:]]* ]] || die "STARTTLS_LAB_DIR must not contain whitespace: $STATE"
+
+  local t0=$SECONDS
+  install_packages
+  mkdir -p "$STATE"
+  chmod 755 "$STATE"   # postfix and nobody must traverse it
+  runuser -u nobody -- test -x "$STATE" ||
+    die "$STATE is not reachable for unprivileged users; pick another STARTTLS_LAB_DIR"
+
+  # Restart semantics: stop whatever a previous run left, then start fresh.
+  STARTTLS_LAB_DIR="$STATE" "$HERE/down.sh" --quiet
+
+  local name
+  for name in "${!LAB_PORTS[@]}"; do
+    ! port_answers "${LAB_PORTS[$name]}" ||
+      die "port ${LAB_PORTS[$name]} ($name) is already used by something else: ss -ltnp 'sport = :${LAB_PORTS[$name]}'"
+  done
+
+  make_certs
+  make_password
+  start_dovecot   # first: Postfix's AUTH relies on Dovecot's socket
+  start_postfix
+  wait_for_ports
+  write_env
+  log "lab is up in $((SECONDS - t0)) s; settings in $STATE/lab.env"
+}
+
+main "$@"
