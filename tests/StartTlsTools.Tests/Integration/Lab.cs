@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
 
 namespace StartTlsTools.Tests.Integration
 {
@@ -54,6 +56,20 @@ namespace StartTlsTools.Tests.Integration
                 throw new InvalidOperationException($"Lab server {key} on 127.0.0.1:{port} is not running ({ex.SocketErrorCode}). Run tests/lab/up.sh.");
             }
             return port;
+        }
+
+        /// <summary>
+        /// An engine that resolves the lab's host name to the address where Dovecot sees a remote client
+        /// (it trusts a client whose address equals its own). The certificate name still matches.
+        /// Only LAB_HOSTNAME resolves: nothing may reach the off-machine resolver.
+        /// </summary>
+        public StartTlsTester RemoteViewTester()
+        {
+            string hostName = this["LAB_HOSTNAME"];
+            IPAddress remoteView = IPAddress.Parse(this["LAB_REMOTE_VIEW_ADDRESS"]);
+            return new StartTlsTester(name => string.Equals(name, hostName, StringComparison.OrdinalIgnoreCase)
+                ? Task.FromResult(new[] { remoteView })
+                : throw new InvalidOperationException($"the lab resolves only {hostName}, not {name}"));
         }
 
         public StartTlsTestOptions Options(StartTlsProtocol protocol, string portKey, bool implicitTls = false, bool trustLabCa = true, string host = "localhost")

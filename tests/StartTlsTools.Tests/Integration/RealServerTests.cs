@@ -104,13 +104,29 @@ namespace StartTlsTools.Tests.Integration
         [Fact]
         public async Task Imap_hides_plaintext_login_before_tls()
         {
-            var result = await new StartTlsTester().TestAsync(Lab.Current.Options(StartTlsProtocol.Imap, "LAB_IMAP_PORT"));
+            var lab = Lab.Current;
+            var result = await lab.RemoteViewTester().TestAsync(lab.Options(StartTlsProtocol.Imap, "LAB_IMAP_PORT", host: lab["LAB_HOSTNAME"]));
 
             Assert.Equal(StartTlsStatus.Success, result.Status);
+            Assert.True(result.CertificateValid);
             Assert.Contains("LOGINDISABLED", result.CapabilitiesBeforeTls);
             Assert.DoesNotContain("AUTH=PLAIN", result.CapabilitiesBeforeTls);
             Assert.Contains("AUTH=PLAIN", result.CapabilitiesAfterTls);
+            Assert.DoesNotContain("LOGINDISABLED", result.CapabilitiesAfterTls);
             Assert.StartsWith("* OK", result.Banner);
+        }
+
+        [Fact]
+        public async Task Pop3_offers_sasl_mechanisms_only_after_tls()
+        {
+            var lab = Lab.Current;
+            var result = await lab.RemoteViewTester().TestAsync(lab.Options(StartTlsProtocol.Pop3, "LAB_POP3_PORT", host: lab["LAB_HOSTNAME"]));
+
+            Assert.Equal(StartTlsStatus.Success, result.Status);
+            Assert.Contains("STLS", result.CapabilitiesBeforeTls);
+            Assert.DoesNotContain("PLAIN", result.CapabilitiesBeforeTls);
+            Assert.DoesNotContain("USER", result.CapabilitiesBeforeTls);
+            Assert.Contains("SASL PLAIN LOGIN", result.CapabilitiesAfterTls);
         }
 
         [Fact]
