@@ -112,15 +112,13 @@ namespace StartTlsTools.Tests.Cmdlets
             listener.Start();
             var command = new TestStartTlsCommand { HostName = "127.0.0.1", Port = ((IPEndPoint)listener.LocalEndpoint).Port, TimeoutSeconds = 120 };
             var output = new RecordingOutput();
-            var clock = Stopwatch.StartNew();
             var run = Task.Run(() => command.InvokeForTest(output));
             using (var accepted = await listener.AcceptTcpClientAsync())
             {
                 command.StopForTest();
-                // Generous bound: the point is "not the 120 s timeout", not a latency figure.
+                // A hang guard, not a latency figure: Cancelled (not Timeout) below is the real check.
                 Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30))));
             }
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60));
             Assert.Equal(StartTlsStatus.Cancelled, Assert.IsType<StartTlsResult>(Assert.Single(output.Objects)).Status);
             Assert.Empty(output.Errors);
         }
