@@ -16,17 +16,24 @@ dotnet build StartTlsTools.sln -c Debug -nologo -clp:ErrorsOnly
 
 echo "== xunit"
 xunit_log="$results/xunit.log"
+trx="$results/xunit.trx"
+rm -f "$trx"
 set +e
-dotnet test tests/StartTlsTools.Tests --no-build -c Debug -nologo --logger "console;verbosity=normal" 2>&1 | tee "$xunit_log"
+dotnet test tests/StartTlsTools.Tests --no-build -c Debug -nologo \
+  --logger "console;verbosity=normal" --logger "trx;LogFileName=$trx" 2>&1 | tee "$xunit_log"
 xunit_exit=${PIPESTATUS[0]}
 set -e
-summary=$(grep -E '(Passed|Failed)! +- Failed: ' "$xunit_log" | tail -n 1 || true)
-if [ -z "$summary" ]; then
-  echo "xunit printed no summary line (exit $xunit_exit): the build or the test host failed." >&2
+# The counts come from the TRX file's <Counters>: the console summary's wording changes with verbosity.
+counters=$(grep -o '<Counters [^>]*>' "$trx" 2>/dev/null | head -n 1 || true)
+if [ -z "$counters" ]; then
+  echo "xunit wrote no results (exit $xunit_exit): the build or the test host failed." >&2
   passed=0; failed=1
 else
-  failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
-  passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+  passed=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
+  failed=0
+  for outcome in failed error timeout aborted; do
+    failed=$((failed + $(sed -E "s/.* $outcome=\"([0-9]+)\".*/\\1/" <<<"$counters")))
+  done
 fi
 if [ "$xunit_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
