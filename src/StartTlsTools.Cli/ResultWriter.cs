@@ -31,6 +31,9 @@ namespace StartTlsTools.Cli
                 if (raw == null) continue;
                 string text = Convert.ToString(raw, CultureInfo.InvariantCulture) ?? "";
                 if (raw is double d) text = d.ToString("0.0", CultureInfo.InvariantCulture);
+                // ISO 8601, as in the JSON: the invariant culture's month/day order reads wrongly outside the US.
+                if (raw is DateTime when) text = when.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + (when.Kind == DateTimeKind.Utc ? "Z" : "");
+                if (raw is DateTimeOffset at) text = at.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
                 string[] lines = text.Replace("\r", "").TrimEnd('\n').Split('\n');
                 output.WriteLine($"{property.Name.PadRight(width)} : {lines[0]}");
                 foreach (string more in lines.Skip(1)) output.WriteLine(new string(' ', width + 3) + more);
