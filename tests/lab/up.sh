@@ -59,7 +59,9 @@ install_packages() {
   compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null || apt-get update -q
   # "No configuration": we never use /etc/postfix/main.cf, so don't create one.
   echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # Stale package lists give 404s: refresh them once and try again.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; }
   if [[ "$(trap -p EXIT)" == *"$policy"* ]]; then rm -f "$policy"; trap - EXIT; fi
 }
 
