@@ -18,13 +18,20 @@ namespace StartTlsTools.Tests.Hostile
     {
         public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
 
+        /// <summary>4 KiB of random bytes, the same in every run: a server that speaks no protocol at all.</summary>
+        public static byte[] Garbage()
+        {
+            var bytes = new byte[4096];
+            new Random(20261124).NextBytes(bytes);
+            return bytes;
+        }
+
         public static async Task<HostileOutcome> RunAsync(Func<HostileConnection, CancellationToken, Task> script,
             StartTlsProtocol protocol = StartTlsProtocol.Smtp, TimeSpan? timeout = null, CancellationToken cancel = default)
         {
             var descriptorsBefore = OpenDescriptors.Snapshot();
             StartTlsResult? result = null;
             Exception? escaped = null;
-            TimeSpan elapsed;
             var server = new HostileServer(script);
             try
             {
@@ -37,7 +44,6 @@ namespace StartTlsTools.Tests.Hostile
                     Timeout = timeout ?? DefaultTimeout,
                     IncludeTranscript = true,
                 };
-                var clock = Stopwatch.StartNew();
                 try
                 {
                     result = await new StartTlsTester().TestAsync(options, cancel);
@@ -46,14 +52,13 @@ namespace StartTlsTools.Tests.Hostile
                 {
                     escaped = ex;
                 }
-                elapsed = clock.Elapsed;
             }
             finally
             {
                 await server.DisposeAsync();
             }
             var leaked = await OpenDescriptors.WaitUntilNoMoreThanAsync(descriptorsBefore, TimeSpan.FromSeconds(1));
-            return new HostileOutcome(result, escaped, elapsed, timeout ?? DefaultTimeout, leaked, server.ReceivedLines.ToList());
+            return new HostileOutcome(result, escaped, leaked, server.ReceivedLines.ToList());
         }
     }
 
@@ -61,20 +66,16 @@ namespace StartTlsTools.Tests.Hostile
     {
         private readonly StartTlsResult? _result;
 
-        public HostileOutcome(StartTlsResult? result, Exception? escaped, TimeSpan elapsed, TimeSpan timeout,
+        public HostileOutcome(StartTlsResult? result, Exception? escaped,
             IReadOnlyList<string> leakedDescriptors, IReadOnlyList<string> clientLines)
         {
             _result = result;
             Escaped = escaped;
-            Elapsed = elapsed;
-            Timeout = timeout;
             LeakedDescriptors = leakedDescriptors;
             ClientLines = clientLines;
         }
 
         public Exception? Escaped { get; }
-        public TimeSpan Elapsed { get; }
-        public TimeSpan Timeout { get; }
         /// <summary>Descriptors open after the case that were not open before it, as "fd -> target".</summary>
         public IReadOnlyList<string> LeakedDescriptors { get; }
         /// <summary>Every line the client sent, as the server saw it.</summary>

@@ -36,9 +36,6 @@ namespace StartTlsTools.Tests.Hostile
         /// <summary>Every line the client sent, in order (valid once the server is disposed).</summary>
         public IReadOnlyList<string> ReceivedLines => _connection?.ReceivedLines ?? (IReadOnlyList<string>)Array.Empty<string>();
 
-        /// <summary>Whether a client connected at all.</summary>
-        public bool Accepted => _connection != null;
-
         private async Task RunAsync(Func<HostileConnection, CancellationToken, Task> script)
         {
             Socket socket;

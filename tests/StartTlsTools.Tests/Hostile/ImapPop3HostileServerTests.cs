@@ -8,13 +8,6 @@ namespace StartTlsTools.Tests.Hostile
     [Collection(HostileSuite.Name)]
     public sealed class ImapPop3HostileServerTests
     {
-        private static byte[] Garbage()
-        {
-            var bytes = new byte[4096];
-            new Random(20261124).NextBytes(bytes);
-            return bytes;
-        }
-
         [Theory]
         [InlineData(StartTlsProtocol.Imap)]
         [InlineData(StartTlsProtocol.Pop3)]
@@ -64,7 +57,7 @@ namespace StartTlsTools.Tests.Hostile
         [InlineData(StartTlsProtocol.Pop3, "not a POP3 status")]
         public async Task BinaryGarbageGreeting_IsAProtocolError(StartTlsProtocol protocol, string mention)
         {
-            var garbage = Garbage();
+            var garbage = HostileCase.Garbage();
             var outcome = await HostileCase.RunAsync(async (client, cancel) =>
             {
                 await client.SendAsync(garbage, cancel);

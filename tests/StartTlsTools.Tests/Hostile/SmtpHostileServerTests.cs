@@ -87,8 +87,7 @@ namespace StartTlsTools.Tests.Hostile
         [Fact]
         public async Task BinaryGarbageGreeting_IsAProtocolError()
         {
-            var garbage = new byte[4096];
-            new Random(20261124).NextBytes(garbage);
+            var garbage = HostileCase.Garbage();
             var outcome = await HostileCase.RunAsync(async (client, cancel) =>
             {
                 await client.SendAsync(garbage, cancel);
