@@ -59,17 +59,18 @@ namespace StartTlsTools.Tests.Integration
         }
 
         /// <summary>
-        /// An engine that resolves the lab's host name to the address where Dovecot sees a remote client
-        /// (it trusts a client whose address equals its own). The certificate name still matches.
-        /// Only LAB_HOSTNAME resolves: nothing may reach the off-machine resolver.
+        /// Tests LAB_HOSTNAME resolved to the address where Dovecot sees a remote client (it treats a client whose
+        /// address equals its own as secure). The certificate name still matches. Only LAB_HOSTNAME resolves:
+        /// nothing may reach the off-machine resolver.
         /// </summary>
-        public StartTlsTester RemoteViewTester()
+        public Task<StartTlsResult> TestAsRemoteClientAsync(StartTlsProtocol protocol, string portKey)
         {
             string hostName = this["LAB_HOSTNAME"];
             IPAddress remoteView = IPAddress.Parse(this["LAB_REMOTE_VIEW_ADDRESS"]);
-            return new StartTlsTester(name => string.Equals(name, hostName, StringComparison.OrdinalIgnoreCase)
+            var tester = new StartTlsTester(name => string.Equals(name, hostName, StringComparison.OrdinalIgnoreCase)
                 ? Task.FromResult(new[] { remoteView })
                 : throw new InvalidOperationException($"the lab resolves only {hostName}, not {name}"));
+            return tester.TestAsync(Options(protocol, portKey, host: hostName));
         }
 
         public StartTlsTestOptions Options(StartTlsProtocol protocol, string portKey, bool implicitTls = false, bool trustLabCa = true, string host = "localhost")

@@ -104,8 +104,7 @@ namespace StartTlsTools.Tests.Integration
         [Fact]
         public async Task Imap_hides_plaintext_login_before_tls()
         {
-            var lab = Lab.Current;
-            var result = await lab.RemoteViewTester().TestAsync(lab.Options(StartTlsProtocol.Imap, "LAB_IMAP_PORT", host: lab["LAB_HOSTNAME"]));
+            var result = await Lab.Current.TestAsRemoteClientAsync(StartTlsProtocol.Imap, "LAB_IMAP_PORT");
 
             Assert.Equal(StartTlsStatus.Success, result.Status);
             Assert.True(result.CertificateValid);
@@ -119,8 +118,7 @@ namespace StartTlsTools.Tests.Integration
         [Fact]
         public async Task Pop3_offers_sasl_mechanisms_only_after_tls()
         {
-            var lab = Lab.Current;
-            var result = await lab.RemoteViewTester().TestAsync(lab.Options(StartTlsProtocol.Pop3, "LAB_POP3_PORT", host: lab["LAB_HOSTNAME"]));
+            var result = await Lab.Current.TestAsRemoteClientAsync(StartTlsProtocol.Pop3, "LAB_POP3_PORT");
 
             Assert.Equal(StartTlsStatus.Success, result.Status);
             Assert.Contains("STLS", result.CapabilitiesBeforeTls);
