@@ -101,10 +101,13 @@ namespace StartTlsTools.Tests.Hostile
     /// <summary>The process's open file descriptors, from /proc/self/fd (Linux).</summary>
     internal static class OpenDescriptors
     {
+        private static readonly HashSet<string> RuntimeFileExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".dll", ".pdb" };
+
         /// <summary>
-        /// Every open descriptor but loaded assemblies: the runtime maps an assembly the first time any code needs
-        /// it (e.g. System.Diagnostics.StackTrace when an exception trace is first formatted) and keeps it open for
-        /// the life of the process. That is not a leak, and which case triggers it first is an accident of order.
+        /// Every open descriptor but the runtime's own assembly and symbol files: the runtime maps an assembly the
+        /// first time any code needs it, and opens a .pdb the first time it formats a stack trace with line numbers,
+        /// and keeps both open for the life of the process. That is not a leak, and which case triggers it first is
+        /// an accident of order (seen: StartTlsTools.Core.pdb opened during a handshake-failure case).
         /// </summary>
         public static Dictionary<string, string> Snapshot()
         {
@@ -114,7 +117,7 @@ namespace StartTlsTools.Tests.Hostile
                 string target;
                 try { target = new FileInfo(path).LinkTarget ?? "?"; }
                 catch (IOException) { target = "(closed while listing)"; }
-                if (target.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) continue;
+                if (RuntimeFileExtensions.Contains(Path.GetExtension(target))) continue;
                 map[Path.GetFileName(path)] = target;
             }
             return map;
