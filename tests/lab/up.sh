@@ -3,7 +3,8 @@
 # unprivileged ports, throwaway CA. Safe to run again: it restarts everything.
 #
 # Everything generated lives in $STARTTLS_LAB_DIR (default /tmp/starttlstools-lab);
-# the tests read $STARTTLS_LAB_DIR/lab.env. Stop with tests/lab/down.sh.
+# the tests read $STARTTLS_LAB_DIR/lab.env. A second lab beside the first needs its
+# own STARTTLS_LAB_DIR and STARTTLS_LAB_PORT_OFFSET (e.g. 10000). Stop with tests/lab/down.sh.
 #
 # Adding a server: write start_<name>() (config + start), add stop_<name>() to
 # down.sh, add its ports to LAB_PORTS / write_env, and call it from main().
@@ -27,6 +28,10 @@ declare -A LAB_PORTS=(
   [POP3]=10110        # Dovecot, STLS
   [POP3S]=10995       # Dovecot, implicit TLS
 )
+# Parallel labs (one per work tree) shift every port by the same offset.
+PORT_OFFSET="${STARTTLS_LAB_PORT_OFFSET:-0}"
+[[ $PORT_OFFSET =~ ^[0-9]+$ ]] || { echo "STARTTLS_LAB_PORT_OFFSET must be a number" >&2; exit 1; }
+for _name in "${!LAB_PORTS[@]}"; do LAB_PORTS[$_name]=$((LAB_PORTS[$_name] + PORT_OFFSET)); done
 
 PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl swaks
           libnet-ssleay-perl libio-socket-ssl-perl)  # swaks needs these for --tls
