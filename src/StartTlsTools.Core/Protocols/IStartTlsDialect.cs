@@ -22,6 +22,14 @@ namespace StartTlsTools.Protocols
         /// <summary>Over TLS: reads the greeting first in implicit mode, then the capabilities again.</summary>
         Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls);
 
+        /// <summary>
+        /// A harmless command that the opt-in STARTTLS command-injection probe pipelines right behind the
+        /// STARTTLS command (CVE-2011-0411, "NO STARTTLS"); null where the protocol is not line-based. Dialects
+        /// must send their STARTTLS command with <see cref="ProtocolSession.WriteStartTlsCommandAsync"/>, which
+        /// is where the probe attaches it.
+        /// </summary>
+        string? InjectionCommand(DialectContext context);
+
         /// <summary>Says goodbye politely (QUIT, LOGOUT). Best effort: the engine ignores failures here.</summary>
         Task CloseAsync(ProtocolSession session, DialectContext context);
     }

@@ -28,7 +28,7 @@ namespace StartTlsTools.Protocols
             if (!outcome.StartTlsOffered)
                 return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.NotOffered, "The server did not advertise STARTTLS in its capabilities.");
 
-            await session.WriteLineAsync("a2 STARTTLS", "STARTTLS").ConfigureAwait(false);
+            await session.WriteStartTlsCommandAsync("a2 STARTTLS", "STARTTLS").ConfigureAwait(false);
             var (answer, _) = await ImapResponse.ReadCompletionAsync(session, "a2", "the reply to STARTTLS").ConfigureAwait(false);
             outcome.StartTlsReply = answer.Line;
             if (answer.Tag == "a2" && answer.Status == "OK") return outcome;
@@ -52,6 +52,8 @@ namespace StartTlsTools.Protocols
             outcome.Capabilities = await RequestCapabilitiesAsync(session, "b1").ConfigureAwait(false);
             return outcome;
         }
+
+        public string? InjectionCommand(DialectContext context) => "a3 NOOP";
 
         public async Task CloseAsync(ProtocolSession session, DialectContext context)
         {

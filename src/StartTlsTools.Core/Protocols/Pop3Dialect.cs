@@ -29,7 +29,7 @@ namespace StartTlsTools.Protocols
             if (!outcome.StartTlsOffered)
                 return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.NotOffered, "The server did not advertise STLS in its CAPA reply.");
 
-            await session.WriteLineAsync("STLS", "STLS").ConfigureAwait(false);
+            await session.WriteStartTlsCommandAsync("STLS", "STLS").ConfigureAwait(false);
             string answer = await ReadStatusLineAsync(session, "the reply to STLS").ConfigureAwait(false);
             outcome.StartTlsReply = answer;
             if (IsOk(answer)) return outcome;
@@ -52,6 +52,8 @@ namespace StartTlsTools.Protocols
             outcome.Capabilities = await RequestCapabilitiesAsync(session).ConfigureAwait(false);
             return outcome;
         }
+
+        public string? InjectionCommand(DialectContext context) => "CAPA";
 
         public async Task CloseAsync(ProtocolSession session, DialectContext context)
         {

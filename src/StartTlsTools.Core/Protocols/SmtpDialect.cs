@@ -44,7 +44,7 @@ namespace StartTlsTools.Protocols
             if (!outcome.StartTlsOffered)
                 return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.NotOffered, $"The server did not advertise STARTTLS in its {HelloVerb} reply.");
 
-            await session.WriteLineAsync("STARTTLS", "STARTTLS").ConfigureAwait(false);
+            await session.WriteStartTlsCommandAsync("STARTTLS", "STARTTLS").ConfigureAwait(false);
             SmtpReply answer = await SmtpReply.ReadAsync(session, "the reply to STARTTLS").ConfigureAwait(false);
             outcome.StartTlsReply = answer.ToString();
             if (answer.Code == 220) return outcome;
@@ -71,6 +71,8 @@ namespace StartTlsTools.Protocols
             else outcome.Problem = $"The server rejected {HelloVerb} over TLS: {SmtpReply.Shorten(hello.ToString())}";
             return outcome;
         }
+
+        public string? InjectionCommand(DialectContext context) => HelloVerb + " " + context.HelloName;
 
         public async Task CloseAsync(ProtocolSession session, DialectContext context)
         {

@@ -117,6 +117,21 @@ namespace StartTlsTools.Transport
             return true;
         });
 
+        /// <summary>
+        /// Set only by the opt-in injection probe: a command line sent in the same write as the STARTTLS
+        /// command. Everything else in the product never pipelines.
+        /// </summary>
+        public string? InjectAfterStartTls { get; set; }
+
+        /// <summary>Sends the protocol's STARTTLS command, with the injection probe's command behind it when one is set.</summary>
+        public Task WriteStartTlsCommandAsync(string line, string step)
+        {
+            if (InjectAfterStartTls is not string injected) return WriteLineAsync(line, step);
+            if (injected.IndexOf('\r') >= 0 || injected.IndexOf('\n') >= 0)
+                throw new ArgumentException("An injected command must not contain CR or LF.", nameof(InjectAfterStartTls));
+            return WriteAsync(Utf8.GetBytes(line + "\r\n" + injected + "\r\n"), step, line + " + (injected) " + injected);
+        }
+
         /// <summary>Drops plaintext the server sent after its STARTTLS reply, so it can never be read as if it came over TLS.</summary>
         public int DiscardBufferedPlaintext()
         {
