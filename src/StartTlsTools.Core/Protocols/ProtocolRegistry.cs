@@ -11,6 +11,9 @@ namespace StartTlsTools
         Submission,
         Imap,
         Pop3,
+        Ldap,
+        PostgreSql,
+        MySql,
     }
 
     /// <summary>The one place that maps a protocol to its dialect.</summary>
@@ -23,6 +26,9 @@ namespace StartTlsTools
                 new Protocols.SmtpDialect(StartTlsProtocol.Submission, plainPort: 587, implicitPort: 465),
                 new Protocols.ImapDialect(),
                 new Protocols.Pop3Dialect(),
+                new Protocols.LdapDialect(),
+                new Protocols.PostgreSqlDialect(),
+                new Protocols.MySqlDialect(),
             }.ToDictionary(d => d.Protocol);
 
         public static IEnumerable<string> Names => Dialects.Keys.Select(k => k.ToString());
