@@ -42,6 +42,27 @@ stop_dovecot() {
   stop_pidfile "$STATE/dovecot/run/master.pid" dovecot
 }
 
+stop_slapd() {
+  stop_pidfile "$STATE/slapd/run/slapd.pid" slapd
+  stop_pidfile "$STATE/slapd-plain/run/slapd.pid" slapd
+}
+
+stop_postgresql() {
+  local pidfile="$STATE/postgresql/data/postmaster.pid" pid
+  [[ -s $pidfile ]] || return 0
+  # postmaster.pid holds more than the pid: its first line is the pid.
+  pid="$(head -n 1 "$pidfile" | tr -dc '0-9')"
+  printf '%s\n' "$pid" >"$STATE/postgresql/postmaster.pid.first"
+  stop_pidfile "$STATE/postgresql/postmaster.pid.first" postgres
+}
+
+stop_mariadb() {
+  stop_pidfile "$STATE/mariadb/run/mariadb.pid" mariadbd
+}
+
+stop_mariadb
+stop_postgresql
+stop_slapd
 # Reverse start order: Postfix uses Dovecot's auth socket.
 stop_postfix
 stop_dovecot
