@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 
 namespace StartTlsTools.Tests.Replay
 {
-    /// <summary>How a replayed server hands its bytes over: all at once, a line per read, or a byte per read.</summary>
+    /// <summary>How a replayed server hands its bytes over: all at once, a line (or binary record) per read, or a byte per read.</summary>
     public enum Delivery { Whole, PerLine, PerByte }
 
     /// <summary>
@@ -20,6 +20,7 @@ namespace StartTlsTools.Tests.Replay
         private readonly List<ScriptStep> _steps;
         private readonly Delivery _delivery;
         private readonly StringBuilder _clientLine = new StringBuilder();
+        private List<byte>? _clientBytes;
         private int _step;
         private int _offset;
 
@@ -65,9 +66,16 @@ namespace StartTlsTools.Tests.Replay
 
         public override void Write(byte[] buffer, int offset, int count)
         {
-            for (int i = 0; i < count; i++)
+            int i = offset, end = offset + count;
+            while (i < end)
             {
-                char c = (char)buffer[offset + i];
+                if (_clientLine.Length == 0 && _clientBytes == null) BeginClientMessage();
+                if (_clientBytes != null)
+                {
+                    i += TakeClientBytes(buffer, i, end - i);
+                    continue;
+                }
+                char c = (char)buffer[i++];
                 _clientLine.Append(c);
                 if (c != '\n') continue;
                 string line = _clientLine.ToString();
@@ -75,14 +83,42 @@ namespace StartTlsTools.Tests.Replay
                 if (!line.EndsWith("\r\n", StringComparison.Ordinal)) Violations.Add($"Client line without CRLF: '{line.TrimEnd()}'.");
                 line = line.TrimEnd('\r', '\n');
                 ClientLines.Add(line);
-                if (_step < _steps.Count && _steps[_step].FromServer)
-                    Violations.Add($"The client sent '{line}' before the server finished sending '{_steps[_step].Text}'.");
-                while (_step < _steps.Count && _steps[_step].FromServer) { _step++; _offset = 0; }
                 if (_step >= _steps.Count) Violations.Add($"The client sent '{line}' after the script ended.");
                 else if (_steps[_step].Text != line) Violations.Add($"Expected the client to send '{_steps[_step].Text}' but it sent '{line}'.");
                 _step++;
             }
         }
+
+        /// <summary>
+        /// The client starts a message: the server must have finished its turn (the postscreen rule). A binary
+        /// step next in the script switches to byte comparison for this message.
+        /// </summary>
+        private void BeginClientMessage()
+        {
+            if (_step < _steps.Count && _steps[_step].FromServer)
+                Violations.Add($"The client sent before the server finished sending '{_steps[_step].Text}'.");
+            while (_step < _steps.Count && _steps[_step].FromServer) { _step++; _offset = 0; }
+            if (_step < _steps.Count && _steps[_step].IsBinary) _clientBytes = new List<byte>();
+        }
+
+        /// <summary>Collects up to the expected step's length, then compares the bytes exactly.</summary>
+        private int TakeClientBytes(byte[] buffer, int offset, int available)
+        {
+            byte[] expected = _steps[_step].Bytes;
+            int n = Math.Min(expected.Length - _clientBytes!.Count, available);
+            for (int k = 0; k < n; k++) _clientBytes.Add(buffer[offset + k]);
+            if (_clientBytes.Count == expected.Length)
+            {
+                string sent = Hex(_clientBytes.ToArray());
+                ClientLines.Add(sent);
+                if (sent != _steps[_step].Text) Violations.Add($"Expected the client to send '{_steps[_step].Text}' but it sent '{sent}'.");
+                _clientBytes = null;
+                _step++;
+            }
+            return n;
+        }
+
+        public static string Hex(byte[] bytes) => string.Join(" ", Array.ConvertAll(bytes, b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
@@ -102,14 +138,17 @@ namespace StartTlsTools.Tests.Replay
 
     public sealed class ScriptStep
     {
-        private ScriptStep(bool fromServer, string text, byte[] bytes)
+        private ScriptStep(bool fromServer, string text, byte[] bytes, bool isBinary = false)
         {
             FromServer = fromServer;
             Text = text;
             Bytes = bytes;
+            IsBinary = isBinary;
         }
 
         public bool FromServer { get; }
+        /// <summary>A client step compared byte for byte (binary protocols) rather than as a CRLF line.</summary>
+        public bool IsBinary { get; }
         public string Text { get; }
         public byte[] Bytes { get; }
 
@@ -118,5 +157,7 @@ namespace StartTlsTools.Tests.Replay
         /// <summary>Server bytes exactly as given: no CRLF added.</summary>
         public static ScriptStep ServerRaw(byte[] bytes) => new ScriptStep(true, $"({bytes.Length} raw bytes)", bytes);
         public static ScriptStep Client(string line) => new ScriptStep(false, line, Array.Empty<byte>());
+        /// <summary>The exact bytes the client must send next, for binary protocols.</summary>
+        public static ScriptStep ClientRaw(byte[] bytes) => new ScriptStep(false, ScriptedStream.Hex(bytes), bytes, isBinary: true);
     }
 }

@@ -9,7 +9,8 @@ namespace StartTlsTools.Tests.Replay
     /// <summary>
     /// A replayed conversation and what it must produce. Format, one item per line:
     /// "# expect-KEY: value" headers; "S: text" a server line; "C: text" the line the client must send;
-    /// "S+ N x" a server line of N copies of x with no CRLF (over-long input); "S# hex" raw server bytes;
+    /// "S+ N x" a server line of N copies of x with no CRLF (over-long input); "S# hex" raw server bytes (one
+    /// record: PerLine delivery hands it over in one read); "C# hex" the exact bytes the client must send (binary protocols);
     /// "--- TLS ---" splits the plaintext part from the part read over TLS.
     /// </summary>
     public sealed class TranscriptFile
@@ -53,6 +54,8 @@ namespace StartTlsTools.Tests.Replay
                 }
                 else if (line.StartsWith("S# ", StringComparison.Ordinal))
                     current.Add(ScriptStep.ServerRaw(Convert.FromHexString(line.Substring(3).Replace(" ", ""))));
+                else if (line.StartsWith("C# ", StringComparison.Ordinal))
+                    current.Add(ScriptStep.ClientRaw(Convert.FromHexString(line.Substring(3).Replace(" ", ""))));
                 else throw new InvalidDataException($"{relativePath}: cannot read line '{line}'.");
             }
             return file;

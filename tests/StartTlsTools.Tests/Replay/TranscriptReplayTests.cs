@@ -23,6 +23,9 @@ namespace StartTlsTools.Tests.Replay
             Assert.Contains(StartTlsProtocol.Smtp, protocols);
             Assert.Contains(StartTlsProtocol.Imap, protocols);
             Assert.Contains(StartTlsProtocol.Pop3, protocols);
+            Assert.Contains(StartTlsProtocol.Ldap, protocols);
+            Assert.Contains(StartTlsProtocol.PostgreSql, protocols);
+            Assert.Contains(StartTlsProtocol.MySql, protocols);
             Assert.True(TranscriptFile.All().Count() >= 30, "the edge-case corpus shrank");
         }
 
