@@ -72,7 +72,7 @@ namespace StartTlsTools.Tests.Fuzz
     }
 
     /// <summary>Every fuzz target, by name.</summary>
-    public static class FuzzTargets
+    public static partial class FuzzTargets
     {
         private const string Step = "fuzzing";
 
@@ -579,7 +579,7 @@ namespace StartTlsTools.Tests.Fuzz
                 c => Negotiate(new Pop3Dialect(), c)),
             new FuzzTarget("der", DerSeeds, DerDictionary, r => DerTree(r, 0).ToArray(), DerWalker),
             new FuzzTarget("san", SanSeeds, DerDictionary, SanValue, SubjectAltNameReader),
-        }.ToDictionary(t => t.Name);
+        }.Concat(BinaryProtocolTargets()).ToDictionary(t => t.Name);
 
         /// <summary>A certificate cut into the parts around its subjectAltName extension, to re-encode with another value.</summary>
         private sealed class CertificateTemplate

@@ -29,6 +29,12 @@ namespace StartTlsTools.Tests.Fuzz
         [InlineData("pop3-dialect", 100_000)]
         [InlineData("der", 100_000)]
         [InlineData("san", 20_000)]
+        [InlineData("ldap-ber", 100_000)]
+        [InlineData("ldap-message", 100_000)]
+        [InlineData("ldap-dialect", 100_000)]
+        [InlineData("mysql-greeting", 100_000)]
+        [InlineData("mysql-dialect", 100_000)]
+        [InlineData("postgresql-dialect", 100_000)]
         public void ParserThrowsOnlyTheDocumentedException_AndStaysWithinMemoryBounds(string parser, int defaultCases)
         {
             long cases = CasesPerParser(defaultCases);
