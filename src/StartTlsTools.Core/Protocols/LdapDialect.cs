@@ -27,7 +27,11 @@ namespace StartTlsTools.Protocols
         private const byte PresentFilter = 0x87, ExtendedRequestName = 0x80, ExtendedResponseName = 0x8A;
 
         // Fixed ids: one request at a time, each id used once per connection (RFC 4511 section 4.1.1.1).
-        private const int RootDseBeforeTlsId = 1, StartTlsId = 2, RootDseOverTlsId = 3, UnbindId = 4;
+        private const int RootDseBeforeTlsId = 1, RootDseOverTlsId = 3, UnbindId = 4;
+        /// <summary>StartTLS and its retries after operationsError (see NegotiateStartTlsAsync).</summary>
+        private static readonly int[] StartTlsIds = { 2, 5, 6 };
+        private const int OperationsError = 1;
+        private static readonly TimeSpan OutstandingOperationsPause = TimeSpan.FromMilliseconds(100);
 
         private static readonly string[] RootDseAttributes =
             { "supportedExtension", "supportedLDAPVersion", "supportedSASLMechanisms", "vendorName", "vendorVersion" };
@@ -49,18 +53,30 @@ namespace StartTlsTools.Protocols
             // An unreadable RootDSE says nothing either way: ask, and let the answer decide.
             outcome.StartTlsOffered = rootDse.Readable;
 
-            byte[] request = Message(StartTlsId, BerWriter.Element(ExtendedRequest, BerWriter.String(ExtendedRequestName, StartTlsOid)));
-            await session.WriteAsync(request, "StartTLS", $"ExtendedRequest StartTLS ({StartTlsOid}) id {StartTlsId}").ConfigureAwait(false);
-            LdapMessage reply = await ReadMessageAsync(session, "the reply to StartTLS").ConfigureAwait(false);
-            if (reply.IsNoticeOfDisconnection(out LdapResult? notice))
+            LdapResult? result = null;
+            foreach (int id in StartTlsIds)
             {
-                outcome.StartTlsReply = notice!.Describe();
-                return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, "The server disconnected instead of answering StartTLS: " + notice.Describe());
+                if (result != null)
+                {
+                    // slapd answers the RootDSE search before it has retired the operation, and then refuses StartTLS
+                    // with operationsError ("cannot start TLS when operations are outstanding"): wait a moment and ask again.
+                    await session.RunStepAsync("a pause before asking for StartTLS again",
+                        async token => { await Task.Delay(OutstandingOperationsPause, token).ConfigureAwait(false); return true; }).ConfigureAwait(false);
+                }
+                byte[] request = Message(id, BerWriter.Element(ExtendedRequest, BerWriter.String(ExtendedRequestName, StartTlsOid)));
+                await session.WriteAsync(request, "StartTLS", $"ExtendedRequest StartTLS ({StartTlsOid}) id {id}").ConfigureAwait(false);
+                LdapMessage reply = await ReadMessageAsync(session, "the reply to StartTLS").ConfigureAwait(false);
+                if (reply.IsNoticeOfDisconnection(out LdapResult? notice))
+                {
+                    outcome.StartTlsReply = notice!.Describe();
+                    return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, "The server disconnected instead of answering StartTLS: " + notice.Describe());
+                }
+                if (reply.Id != id || reply.Tag != ExtendedResponse)
+                    throw new StartTlsProtocolException($"The server answered StartTLS with {reply.Name} id {reply.Id} instead of an ExtendedResponse id {id}.");
+                result = LdapResult.Read(reply.Contents, "the StartTLS response");
+                if (result.Code != OperationsError) break;
             }
-            if (reply.Id != StartTlsId || reply.Tag != ExtendedResponse)
-                throw new StartTlsProtocolException($"The server answered StartTLS with {reply.Name} id {reply.Id} instead of an ExtendedResponse id {StartTlsId}.");
-            LdapResult result = LdapResult.Read(reply.Contents, "the StartTLS response");
-            outcome.StartTlsReply = result.Describe();
+            outcome.StartTlsReply = result!.Describe();
             if (result.Code == 0)
             {
                 outcome.StartTlsOffered = true;
