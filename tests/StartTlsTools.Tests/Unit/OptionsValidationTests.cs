@@ -47,8 +47,21 @@ namespace StartTlsTools.Tests.Unit
         [InlineData(StartTlsProtocol.Submission, true, 465)]
         [InlineData(StartTlsProtocol.Imap, true, 993)]
         [InlineData(StartTlsProtocol.Pop3, true, 995)]
+        [InlineData(StartTlsProtocol.Ldap, false, 389)]
+        [InlineData(StartTlsProtocol.Ldap, true, 636)]
+        [InlineData(StartTlsProtocol.PostgreSql, false, 5432)]
+        [InlineData(StartTlsProtocol.MySql, false, 3306)]
         public void Default_ports_follow_protocol_and_mode(StartTlsProtocol protocol, bool implicitTls, int port) =>
             Assert.Equal(port, new StartTlsTestOptions { HostName = "mx", Protocol = protocol, ImplicitTls = implicitTls }.EffectivePort);
+
+        [Theory]
+        [InlineData(StartTlsProtocol.PostgreSql)]
+        [InlineData(StartTlsProtocol.MySql)]
+        public void Databases_have_no_implicit_tls_port_so_one_must_be_given(StartTlsProtocol protocol)
+        {
+            Assert.Contains(new StartTlsTestOptions { HostName = "db", Protocol = protocol, ImplicitTls = true }.Validate(), p => p.Contains("no standard implicit-TLS port"));
+            Assert.Empty(new StartTlsTestOptions { HostName = "db", Protocol = protocol, ImplicitTls = true, Port = 6432 }.Validate());
+        }
 
         [Fact]
         public async System.Threading.Tasks.Task Engine_refuses_invalid_options_without_connecting()
