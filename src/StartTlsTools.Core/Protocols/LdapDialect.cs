@@ -31,7 +31,6 @@ namespace StartTlsTools.Protocols
         /// <summary>StartTLS and its retries after operationsError (see NegotiateStartTlsAsync).</summary>
         private static readonly int[] StartTlsIds = { 2, 5, 6 };
         private const int OperationsError = 1;
-        private static readonly TimeSpan OutstandingOperationsPause = TimeSpan.FromMilliseconds(100);
 
         private static readonly string[] RootDseAttributes =
             { "supportedExtension", "supportedLDAPVersion", "supportedSASLMechanisms", "vendorName", "vendorVersion" };
@@ -53,15 +52,18 @@ namespace StartTlsTools.Protocols
             // An unreadable RootDSE says nothing either way: ask, and let the answer decide.
             outcome.StartTlsOffered = rootDse.Readable;
 
+            // slapd sends each result a moment before it retires the operation, and a StartTLS that arrives in
+            // that window gets operationsError ("cannot start TLS when operations are outstanding"). Asking again
+            // at once can hit the same window left by the refused StartTLS itself, so pause before each retry.
             LdapResult? result = null;
-            foreach (int id in StartTlsIds)
+            for (int attempt = 0; attempt < StartTlsIds.Length; attempt++)
             {
-                if (result != null)
+                int id = StartTlsIds[attempt];
+                if (attempt > 0)
                 {
-                    // slapd answers the RootDSE search before it has retired the operation, and then refuses StartTLS
-                    // with operationsError ("cannot start TLS when operations are outstanding"): wait a moment and ask again.
+                    TimeSpan pause = TimeSpan.FromMilliseconds(100 * attempt);
                     await session.RunStepAsync("a pause before asking for StartTLS again",
-                        async token => { await Task.Delay(OutstandingOperationsPause, token).ConfigureAwait(false); return true; }).ConfigureAwait(false);
+                        async token => { await Task.Delay(pause, token).ConfigureAwait(false); return true; }).ConfigureAwait(false);
                 }
                 byte[] request = Message(id, BerWriter.Element(ExtendedRequest, BerWriter.String(ExtendedRequestName, StartTlsOid)));
                 await session.WriteAsync(request, "StartTLS", $"ExtendedRequest StartTLS ({StartTlsOid}) id {id}").ConfigureAwait(false);
