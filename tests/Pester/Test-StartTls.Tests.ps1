@@ -72,7 +72,7 @@ Describe 'Test-StartTls against the integration lab' {
 
         It 'accepts exactly the protocols that the help documents' {
             $protocolType = (Get-Command -Name Test-StartTls).Parameters['Protocol'].ParameterType
-            ([enum]::GetNames($protocolType) -join ', ') | Should -Be 'Smtp, Submission, Imap, Pop3'
+            ([enum]::GetNames($protocolType) -join ', ') | Should -Be 'Smtp, Submission, Imap, Pop3, Ldap, PostgreSql, MySql'
         }
 
         It 'loads the default view from the format file' {
@@ -246,6 +246,32 @@ Describe 'Test-StartTls against the integration lab' {
                 $result.StartTlsOffered | Should -BeTrue
                 $result.CapabilitiesBeforeTls | Should -Match "(^|; )$Keyword(; |$)"
             }
+        }
+    }
+
+    Context 'LDAP, PostgreSQL and MySQL' {
+
+        It '<Protocol> on <PortKey> (implicit TLS: <Implicit>)' -ForEach @(
+            @{ Protocol = 'Ldap'; PortKey = 'LAB_LDAP_PORT'; Implicit = $false; Keyword = '1\.3\.6\.1\.4\.1\.1466\.20037' }
+            @{ Protocol = 'Ldap'; PortKey = 'LAB_LDAPS_PORT'; Implicit = $true; Keyword = $null }
+            @{ Protocol = 'PostgreSql'; PortKey = 'LAB_POSTGRESQL_PORT'; Implicit = $false; Keyword = $null }
+            @{ Protocol = 'MySql'; PortKey = 'LAB_MYSQL_PORT'; Implicit = $false; Keyword = 'CLIENT_SSL' }
+        ) {
+            $result = Test-StartTls -HostName localhost -Protocol $Protocol -Port $Lab[$PortKey] -ImplicitTls:$Implicit `
+                -TrustedRootCertificate $Ca -TimeoutSeconds 10
+            $result.Status | Should -Be 'Success'
+            $result.Protocol | Should -Be $Protocol
+            $result.TlsVersion | Should -Be 'Tls13'
+            $result.CertificateValid | Should -BeTrue
+            if ($Keyword) {
+                $result.CapabilitiesBeforeTls | Should -Match "(^|; )$Keyword(; |$)"
+            }
+        }
+
+        It 'reports NotOffered for the slapd without TLS' {
+            $result = Test-StartTls -HostName localhost -Protocol Ldap -Port $Lab.LAB_LDAP_PLAIN_PORT -TimeoutSeconds 10 -ErrorAction SilentlyContinue
+            $result.Status | Should -Be 'NotOffered'
+            $result.StartTlsOffered | Should -BeFalse
         }
     }
 

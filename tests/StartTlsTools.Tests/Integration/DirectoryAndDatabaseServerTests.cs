@@ -79,6 +79,20 @@ namespace StartTlsTools.Tests.Integration
         }
 
         [Fact]
+        public async Task Ldap_starttls_right_after_the_rootdse_search_succeeds_every_time()
+        {
+            // slapd sometimes answers a StartTLS sent right after the search's result with operationsError
+            // (the search is not retired yet); the dialect pauses and asks again. Fifty runs meet that window now and then.
+            var statuses = new List<string>();
+            for (int i = 0; i < 50; i++)
+            {
+                var result = await new StartTlsTester().TestAsync(Lab.Current.Options(StartTlsProtocol.Ldap, "LAB_LDAP_PORT"));
+                statuses.Add(result.Status + ": " + result.Reason);
+            }
+            Assert.All(statuses, s => Assert.StartsWith("Success", s));
+        }
+
+        [Fact]
         public async Task Ldaps_reads_the_rootdse_over_implicit_tls()
         {
             var result = await new StartTlsTester().TestAsync(Lab.Current.Options(StartTlsProtocol.Ldap, "LAB_LDAPS_PORT", implicitTls: true));
