@@ -24,6 +24,8 @@ namespace StartTlsTools.Tests.Injection
         AnswerInPlaintext,
         /// <summary>When a command was pipelined behind STARTTLS: completes the handshake and hangs up at once.</summary>
         DropWhenPipelined,
+        /// <summary>When a command was pipelined: executes it, then floods endless reply lines over TLS.</summary>
+        FloodWhenPipelined,
         /// <summary>Refuses STARTTLS on every connection (the sanity check fails).</summary>
         RefuseStartTls,
     }
@@ -109,6 +111,11 @@ namespace StartTlsTools.Tests.Injection
                 using var tls = new SslStream(plain, leaveInnerStreamOpen: true);
                 await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = Certificate.Value }, cancel);
                 if (_behaviour == PipelineBehaviour.DropWhenPipelined && pipelined.Length > 0) return;
+                if (_behaviour == PipelineBehaviour.FloodWhenPipelined && pipelined.Length > 0)
+                {
+                    for (int i = 0; i < 100_000 && !cancel.IsCancellationRequested; i++) await SendAsync(tls, $"250-flood line {i}\r\n", cancel);
+                    return;
+                }
                 var secure = new LineReader(tls);
                 if (_behaviour == PipelineBehaviour.ExecuteOverTls) secure.Seed(pipelined);
                 while (true)

@@ -65,6 +65,17 @@ namespace StartTlsTools.Tests.Injection
         }
 
         [Fact]
+        public async Task Flood_of_replies_is_vulnerable_with_bounded_evidence_and_the_probe_stops_reading()
+        {
+            await using var server = new FakeStartTlsServer(StartTlsProtocol.Smtp, PipelineBehaviour.FloodWhenPipelined);
+            var result = await new InjectionTester().TestAsync(Options(StartTlsProtocol.Smtp, server.Port));
+
+            Assert.Equal(InjectionVerdict.Vulnerable, result.Verdict);
+            Assert.Equal(InjectionTester.MaxEvidenceLines, result.LinesReceivedOverTls);
+            Assert.StartsWith("250-flood line 0 | 250-flood line 1", result.Evidence);
+        }
+
+        [Fact]
         public async Task Server_that_hangs_up_after_the_handshake_is_not_vulnerable()
         {
             await using var server = new FakeStartTlsServer(StartTlsProtocol.Smtp, PipelineBehaviour.DropWhenPipelined);

@@ -286,5 +286,29 @@ namespace StartTlsTools.Tests.Unit
             Assert.Contains("StartTlsAdvertisedAfterTls", ids);
             Assert.DoesNotContain("PlaintextLoginBeforeTls", ids);
         }
+    
+        [Fact]
+        public void Server_controlled_text_never_makes_the_analyzer_throw()
+        {
+            // Capabilities, subjects and chain status are server-controlled text: fixed-seed random strings from a
+            // hostile alphabet (separators, quotes, flag names) must only ever produce findings, never an exception.
+            var random = new Random(20261127);
+            string[] atoms = { "; ", ";", " ", "\"", "AUTH", "AUTH=", "SASL", "STARTTLS", "STLS", "USER", "AUTHINFO", "LOGINDISABLED", "PLAIN",
+                ": ", ",", " | ", "PartialChain", "UntrustedRoot", "NotTimeValid", "[0]", "\u0000", "\uffff", "=", "" };
+            string Text() => string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ => atoms[random.Next(atoms.Length)]));
+            foreach (StartTlsProtocol protocol in new[] { StartTlsProtocol.Smtp, StartTlsProtocol.Imap, StartTlsProtocol.Pop3, (StartTlsProtocol)77 })
+                for (int i = 0; i < 2000; i++)
+                {
+                    var result = Healthy(protocol, Text(), Text());
+                    result.CertificateChainValid = random.Next(2) == 0;
+                    result.CertificateChainStatus = Text();
+                    result.CertificateSubject = Text();
+                    result.CertificateIssuer = random.Next(3) == 0 ? result.CertificateSubject : Text();
+                    result.CertificateSignatureAlgorithm = Text();
+                    result.CipherSuite = "TLS_" + Text().Replace(" ", "_") + (random.Next(2) == 0 ? "_WITH_" + Text() : "");
+                    var findings = FindingAnalyzer.Analyze(result, null, Now);
+                    Assert.All(findings, f => Assert.Contains(f.Id, FindingAnalyzer.AllIds));
+                }
+        }
     }
 }
