@@ -14,7 +14,7 @@ using StartTlsTools.Tests.Support;
 namespace StartTlsTools.Tests.Injection
 {
     /// <summary>How the fake treats what the client pipelined behind STARTTLS.</summary>
-    internal enum PipelineBehaviour
+    public enum PipelineBehaviour
     {
         /// <summary>Like a correct server: buffered plaintext is thrown away at the switch to TLS.</summary>
         Discard,
