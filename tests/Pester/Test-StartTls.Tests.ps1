@@ -71,6 +71,14 @@ Describe 'Test-StartTls against the integration lab' {
             $plain.Findings[0].Severity | Should -Be 'High'
         }
 
+        It 'reports the lab certificate as expiring soon only when -ExpiryWarningDays covers it' {
+            $Smtp.FindingIds | Should -Not -Match 'CertificateExpiringSoon'
+            $soon = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PORT -TrustedRootCertificate $Ca -ExpiryWarningDays 365
+            $soon.FindingIds | Should -Match 'CertificateExpiringSoon'
+            { Test-StartTls -HostName localhost -ExpiryWarningDays -1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,StartTlsTools.Commands.TestStartTlsCommand'
+        }
+
         It 'declares StartTlsResult and Boolean as output types' {
             $outputTypes = @((Get-Command -Name Test-StartTls).OutputType | ForEach-Object { $_.Name })
             $outputTypes | Should -Contain 'StartTlsTools.StartTlsResult'
