@@ -18,11 +18,12 @@ namespace StartTlsTools.Cli
             var ehloName = new Option<string?>("--ehlo-name") { Description = "Name sent in EHLO/LHLO; this machine's FQDN by default." };
             var trustedRoots = new Option<string[]>("--trusted-root") { Description = "PEM or DER file of a root to trust besides the OS store; repeatable.", AllowMultipleArgumentsPerToken = false };
             var transcript = new Option<bool>("--transcript") { Description = "Include the dialogue in the result." };
+            var expiryDays = new Option<int>("--expiry-warning-days") { Description = "A certificate expiring within this many days is a finding (0: off).", DefaultValueFactory = _ => FindingOptions.DefaultExpiryWarningDays };
             var json = new Option<bool>("--json") { Description = "Print the result as JSON (property names as in PowerShell)." };
 
             var command = new Command("test", "Test STARTTLS (or implicit TLS) on one server.")
             {
-                host, protocol, port, implicitTls, timeout, ehloName, trustedRoots, transcript, json,
+                host, protocol, port, implicitTls, timeout, ehloName, trustedRoots, transcript, expiryDays, json,
             };
             command.SetAction((parse, cancel) =>
             {
@@ -35,6 +36,7 @@ namespace StartTlsTools.Cli
                     Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                     EhloName = parse.GetValue(ehloName),
                     IncludeTranscript = parse.GetValue(transcript),
+                    ExpiryWarningDays = parse.GetValue(expiryDays),
                 };
                 foreach (string file in parse.GetValue(trustedRoots) ?? Array.Empty<string>())
                 {

@@ -57,11 +57,26 @@ Describe 'Test-StartTls against the integration lab' {
 
     Context 'Module surface' {
 
-        It 'exports exactly Test-StartTls' {
-            $commands = @(Get-Command -Module StartTlsTools)
-            $commands.Count | Should -Be 1
-            $commands[0].Name | Should -Be 'Test-StartTls'
-            $commands[0].CommandType | Should -Be 'Cmdlet'
+        It 'exports Test-StartTls and Test-StartTlsInjection as cmdlets' {
+            $commands = @(Get-Command -Module StartTlsTools | Sort-Object Name)
+            $commands.Name | Should -Be @('Test-StartTls', 'Test-StartTlsInjection')
+            $commands.CommandType | Sort-Object -Unique | Should -Be 'Cmdlet'
+        }
+
+        It 'puts findings on every result' {
+            $Smtp.FindingIds | Should -BeOfType [string]
+            @($Smtp.Findings | Where-Object { $_.Severity -ge [StartTlsTools.FindingSeverity]::Medium }).Count | Should -Be 0
+            $plain = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PLAIN_PORT -ErrorAction SilentlyContinue
+            $plain.FindingIds | Should -Be 'StartTlsNotOffered'
+            $plain.Findings[0].Severity | Should -Be 'High'
+        }
+
+        It 'reports the lab certificate as expiring soon only when -ExpiryWarningDays covers it' {
+            $Smtp.FindingIds | Should -Not -Match 'CertificateExpiringSoon'
+            $soon = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PORT -TrustedRootCertificate $Ca -ExpiryWarningDays 365
+            $soon.FindingIds | Should -Match 'CertificateExpiringSoon'
+            { Test-StartTls -HostName localhost -ExpiryWarningDays -1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,StartTlsTools.Commands.TestStartTlsCommand'
         }
 
         It 'declares StartTlsResult and Boolean as output types' {

@@ -76,8 +76,9 @@ install_packages() {
   if [[ "$(trap -p EXIT)" == *"$policy"* ]]; then rm -f "$policy"; trap - EXIT; fi
 }
 
-# Valid for at least one more day?
-cert_fresh() { [[ -s $1 ]] && openssl x509 -noout -checkend 86400 -in "$1" >/dev/null 2>&1; }
+# Valid for at least 45 more days? (90-day certificates, renewed at half-life like real ones: a lab certificate
+# must never trip the CertificateExpiringSoon finding's 30-day default.)
+cert_fresh() { [[ -s $1 ]] && openssl x509 -noout -checkend 3888000 -in "$1" >/dev/null 2>&1; }
 
 make_certs() {
   local d="$STATE/certs"
@@ -105,14 +106,14 @@ authorityKeyIdentifier = keyid
 EOF
   (
     umask 077
-    openssl req -x509 -new -newkey rsa:2048 -nodes -days 30 -sha256 \
+    openssl req -x509 -new -newkey rsa:2048 -nodes -days 90 -sha256 \
       -config "$d/openssl.cnf" -extensions ca \
       -subj "/O=StartTlsTools lab/CN=StartTlsTools lab CA" \
       -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
     openssl req -new -newkey rsa:2048 -nodes -sha256 -config "$d/openssl.cnf" \
       -subj "/O=StartTlsTools lab/CN=$LAB_HOSTNAME" \
       -keyout "$d/server.key" -out "$d/server.csr" 2>/dev/null
-    openssl x509 -req -in "$d/server.csr" -days 30 -sha256 \
+    openssl x509 -req -in "$d/server.csr" -days 90 -sha256 \
       -set_serial "0x$(openssl rand -hex 16)" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
       -extfile "$d/openssl.cnf" -extensions server -out "$d/server.crt" 2>/dev/null
   )

@@ -22,6 +22,8 @@ namespace StartTlsTools
         /// <summary>Roots to trust in addition to the OS store (internal PKIs, a lab CA).</summary>
         public X509Certificate2Collection TrustedRoots { get; } = new X509Certificate2Collection();
         public bool IncludeTranscript { get; set; }
+        /// <summary>A certificate expiring within this many days is a finding; 0 turns that check off.</summary>
+        public int ExpiryWarningDays { get; set; } = FindingOptions.DefaultExpiryWarningDays;
 
         public int EffectivePort => Port ?? ProtocolRegistry.Get(Protocol).DefaultPort(ImplicitTls) ?? 0;
 
@@ -45,6 +47,8 @@ namespace StartTlsTools
                 problems.Add($"Timeout must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds} seconds.");
             if (EhloName != null && HostNameRules.Check(EhloName) != null && !HostNameRules.IsAddressLiteral(EhloName))
                 problems.Add($"EHLO name '{EhloName}' is not a valid host name or address literal.");
+            if (ExpiryWarningDays < 0 || ExpiryWarningDays > FindingOptions.MaxExpiryWarningDays)
+                problems.Add($"ExpiryWarningDays must be between 0 and {FindingOptions.MaxExpiryWarningDays}.");
             return problems;
         }
     }

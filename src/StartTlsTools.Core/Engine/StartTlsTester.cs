@@ -94,6 +94,7 @@ namespace StartTlsTools
                 session?.Dispose();
                 result.TotalMs = clock.Elapsed.TotalMilliseconds;
                 if (options.IncludeTranscript) result.Transcript = transcript.ToString();
+                result.Findings = FindingAnalyzer.Analyze(result, new FindingOptions { ExpiryWarningDays = options.ExpiryWarningDays });
             }
             return result;
         }

@@ -132,6 +132,9 @@ namespace StartTlsTools.Transport
             return WriteAsync(Utf8.GetBytes(line + "\r\n" + injected + "\r\n"), step, line + " + (injected) " + injected);
         }
 
+        /// <summary>The plaintext bytes read but not yet consumed, as text (for evidence; it does not consume them).</summary>
+        public string PeekBufferedText() => Utf8.GetString(_buffer, _start, _end - _start);
+
         /// <summary>Drops plaintext the server sent after its STARTTLS reply, so it can never be read as if it came over TLS.</summary>
         public int DiscardBufferedPlaintext()
         {

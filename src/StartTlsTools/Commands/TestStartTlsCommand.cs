@@ -43,6 +43,11 @@ namespace StartTlsTools.Commands
         [Parameter]
         public SwitchParameter IncludeTranscript { get; set; }
 
+        /// <summary>A certificate expiring within this many days is reported as the CertificateExpiringSoon finding; 0 turns that off.</summary>
+        [Parameter]
+        [ValidateRange(0, FindingOptions.MaxExpiryWarningDays)]
+        public int ExpiryWarningDays { get; set; } = FindingOptions.DefaultExpiryWarningDays;
+
         /// <summary>Returns only $true (STARTTLS worked and the certificate is valid) or $false.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -58,6 +63,7 @@ namespace StartTlsTools.Commands
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 EhloName = EhloName,
                 IncludeTranscript = IncludeTranscript.IsPresent,
+                ExpiryWarningDays = ExpiryWarningDays,
             };
             if (TrustedRootCertificate != null) options.TrustedRoots.AddRange(TrustedRootCertificate);
 
@@ -74,6 +80,8 @@ namespace StartTlsTools.Commands
             Output.WriteVerbose($"Testing {target} (timeout {TimeoutSeconds} s per step).");
             StartTlsResult result = Wait(new StartTlsTester().TestAsync(options, StopToken));
             Output.WriteVerbose($"{target}: {result.Status}. {result.Reason}");
+            foreach (Finding finding in result.Findings)
+                Output.WriteVerbose($"{target}: finding {finding.Id} ({finding.Severity}): {finding.Detail}");
 
             if (Quiet)
             {

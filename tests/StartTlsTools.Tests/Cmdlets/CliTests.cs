@@ -65,5 +65,49 @@ namespace StartTlsTools.Tests.Cmdlets
 
         [Fact]
         public void Missing_host_is_bad_usage() => Assert.Equal(2, Run("test").Exit);
+
+        [Fact]
+        public void Injection_probe_of_the_lab_postfix_is_not_vulnerable_and_exits_zero()
+        {
+            var (exit, output, error) = Run("injection", "localhost", "--protocol", "smtp", "--port", Lab.Current.LivePort("LAB_SMTP_PORT").ToString(),
+                "--ehlo-name", "client.lab.test", "--wait", "1", "--json");
+
+            Assert.True(exit == 0, error + output);
+            using var json = JsonDocument.Parse(output);
+            var names = json.RootElement.EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal);
+            Assert.Equal(typeof(StartTlsInjectionResult).GetProperties().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal), names);
+            Assert.Equal("NotVulnerable", json.RootElement.GetProperty("Verdict").GetString());
+            Assert.Equal("EHLO client.lab.test", json.RootElement.GetProperty("InjectedCommand").GetString());
+        }
+
+        [Fact]
+        public void Injection_probe_that_is_inconclusive_exits_one_with_the_list_view()
+        {
+            var (exit, output, _) = Run("injection", "localhost", "--port", Lab.Current.LivePort("LAB_SMTP_PLAIN_PORT").ToString(), "--ehlo-name", "client.lab.test");
+            Assert.Equal(1, exit);
+            Assert.Matches(@"(?m)^Verdict\s+: Inconclusive", output);
+            Assert.Matches(@"(?m)^SanityCheck\s+: NotOffered", output);
+        }
+
+        [Theory]
+        [InlineData("--wait", "0", "wait must be between")]
+        [InlineData("--port", "70000", "out of range")]
+        [InlineData("--protocol", "Gopher", "Gopher")]
+        public void Injection_bad_usage_exits_two(string option, string value, string expected)
+        {
+            var (exit, output, error) = Run("injection", "127.0.0.1", option, value);
+            Assert.Equal(2, exit);
+            Assert.Contains(expected, error);
+            Assert.Equal("", output);
+        }
+
+        [Fact]
+        public void Findings_are_listed_one_per_line_in_the_list_view()
+        {
+            var (exit, output, _) = Run("test", "localhost", "--port", Lab.Current.LivePort("LAB_SMTP_PLAIN_PORT").ToString(), "--ehlo-name", "client.lab.test");
+            Assert.Equal(1, exit);
+            Assert.Matches(@"(?m)^Findings\s+: High: StartTlsNotOffered - STARTTLS is not offered \(RFC 3207", output);
+            Assert.Matches(@"(?m)^FindingIds\s+: StartTlsNotOffered", output);
+        }
     }
 }

@@ -119,7 +119,10 @@ namespace StartTlsTools.Tests.Cmdlets
         public void Results_are_flat_for_export_csv()
         {
             var scalars = new[] { typeof(string), typeof(bool), typeof(int), typeof(long), typeof(double), typeof(DateTime), typeof(DateTimeOffset) };
-            foreach (var property in typeof(StartTlsResult).GetProperties())
+            // One deliberate exception: Findings is a list of flat Finding objects, and FindingIds carries it for CSV.
+            Assert.Equal(typeof(Finding[]), typeof(StartTlsResult).GetProperty(nameof(StartTlsResult.Findings))!.PropertyType);
+            Assert.Equal(typeof(string), typeof(StartTlsResult).GetProperty(nameof(StartTlsResult.FindingIds))!.PropertyType);
+            foreach (var property in typeof(StartTlsResult).GetProperties().Where(p => p.Name != nameof(StartTlsResult.Findings)).Concat(typeof(Finding).GetProperties()))
             {
                 var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
                 Assert.True(type.IsEnum || scalars.Contains(type), $"{property.Name} is {type.Name}, which Export-Csv cannot write usefully");

@@ -81,6 +81,23 @@ namespace StartTlsTools.Tests.Cmdlets
             Assert.Contains("trusted root", Assert.Single(output.Warnings));
         }
 
+        [Fact]
+        public void Expiry_warning_days_reaches_the_findings_and_findings_are_verbose()
+        {
+            var output = new RecordingOutput();
+            var command = LabCommand(StartTlsProtocol.Smtp, "LAB_SMTP_PORT");
+            command.ExpiryWarningDays = 365;
+            command.InvokeForTest(output);
+
+            var result = Assert.IsType<StartTlsResult>(Assert.Single(output.Objects));
+            Assert.Contains("CertificateExpiringSoon", result.FindingIds);
+            Assert.Contains(output.Verbose, v => v.Contains("finding CertificateExpiringSoon (Medium)"));
+
+            var byDefault = new RecordingOutput();
+            LabCommand(StartTlsProtocol.Smtp, "LAB_SMTP_PORT").InvokeForTest(byDefault);
+            Assert.DoesNotContain("CertificateExpiringSoon", Assert.IsType<StartTlsResult>(Assert.Single(byDefault.Objects)).FindingIds);
+        }
+
         [Theory]
         [InlineData("bad name!", 0, null, "not valid in a host name")]
         [InlineData("127.0.0.1", 70000, null, "out of range")]

@@ -48,7 +48,8 @@ namespace StartTlsTools.Tests.HostedPowerShell
         {
             var (output, errors, _) = Invoke("Get-Command -Module StartTlsTools | ForEach-Object { $_.Name + '|' + (($_.OutputType | ForEach-Object Name) -join ',') }");
             Assert.Empty(errors);
-            Assert.Equal("Test-StartTls|StartTlsTools.StartTlsResult,System.Boolean", Assert.Single(output).ToString());
+            Assert.Equal(new[] { "Test-StartTlsInjection|StartTlsTools.StartTlsInjectionResult,System.Boolean", "Test-StartTls|StartTlsTools.StartTlsResult,System.Boolean" },
+                output.Select(o => o.ToString()).OrderBy(n => n, StringComparer.Ordinal));
         }
 
         [Fact]
@@ -57,7 +58,7 @@ namespace StartTlsTools.Tests.HostedPowerShell
             string manifest = Path.Combine(ModuleContractTests.RepoRoot, "out", "StartTlsTools", "StartTlsTools.psd1");
             var (output, errors, _) = Invoke("Test-ModuleManifest -Path $args[0] | ForEach-Object { $_.Version.ToString() + '|' + ($_.ExportedCmdlets.Keys -join ',') }", manifest);
             Assert.Empty(errors);
-            Assert.Matches(@"^\d+\.\d+\.\d+\|Test-StartTls$", Assert.Single(output).ToString());
+            Assert.Matches(@"^\d+\.\d+\.\d+\|Test-StartTls,Test-StartTlsInjection$", Assert.Single(output).ToString());
         }
 
         [Fact]
@@ -106,6 +107,50 @@ namespace StartTlsTools.Tests.HostedPowerShell
         {
             var (output, errors, _) = Invoke("Test-StartTls -HostName 'bad host!' -ErrorAction SilentlyContinue -ErrorVariable e; $e | ForEach-Object FullyQualifiedErrorId");
             Assert.Equal("InvalidParameter,StartTlsTools.Commands.TestStartTlsCommand", Assert.Single(output).ToString());
+        }
+
+        [Theory]
+        [InlineData("Test-StartTlsInjection", "-WaitSeconds 0")]
+        [InlineData("Test-StartTlsInjection", "-Port 70000")]
+        [InlineData("Test-StartTlsInjection", "-Protocol Gopher")]
+        [InlineData("Test-StartTlsInjection", "-HostName ''")]
+        [InlineData("Test-StartTlsInjection", "-ImplicitTls")]
+        [InlineData("Test-StartTls", "-HostName ''")]
+        [InlineData("Test-StartTls", "-ExpiryWarningDays -1")]
+        public void More_bad_parameters_fail_in_binding(string cmdlet, string parameters)
+        {
+            string host = parameters.StartsWith("-HostName", StringComparison.Ordinal) ? "" : "-HostName 127.0.0.1 ";
+            var (output, errors, _) = Invoke($"try {{ {cmdlet} {host}{parameters} -ErrorAction Stop }} catch {{ $_.Exception.GetType().Name + '|' + $_.FullyQualifiedErrorId }}");
+            Assert.Empty(errors);
+            Assert.Matches("^ParameterBinding.*\\|(ParameterArgumentValidationError|NamedParameterNotFound|CannotConvertArgumentNoMessage|ParameterArgumentValidationErrorEmptyStringNotAllowed|ParameterArgumentTransformationError),", Assert.Single(output).ToString());
+        }
+
+        [Theory]
+        [InlineData("Test-StartTlsInjection", "'bad host!'", "not valid in a host name")]
+        [InlineData("Test-StartTls", "'mx.contoso.com:25'", "")]
+        [InlineData("Test-StartTlsInjection", "'-leading-hyphen.example'", "")]
+        public void Invalid_host_names_are_invalid_argument_errors_with_the_host_as_target_and_no_connection(string cmdlet, string host, string mentions)
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var (output, _, _) = Invoke($"{cmdlet} -HostName {host} -Port {port} -ErrorAction SilentlyContinue -ErrorVariable e; $e | ForEach-Object {{ $_.FullyQualifiedErrorId + '|' + $_.CategoryInfo.Category + '|' + $_.TargetObject + '|' + $_.Exception.Message }}");
+            string line = Assert.Single(output).ToString();
+            Assert.StartsWith("InvalidParameter,StartTlsTools.Commands." + cmdlet.Replace("-", "") + "Command|InvalidArgument|" + host.Trim('\''), line);
+            Assert.Contains(mentions, line);
+            Assert.False(listener.Pending(), "a connection was made despite an invalid host name");
+        }
+
+        [Fact]
+        public void Results_carry_findings_and_an_inconclusive_probe_is_a_typed_result_plus_an_error()
+        {
+            int plain = Lab.Current.LivePort("LAB_SMTP_PLAIN_PORT");
+            var (output, errors, _) = Invoke($"(Test-StartTls -HostName localhost -Port {plain} -EhloName client.lab.test -ErrorAction SilentlyContinue).FindingIds; " +
+                $"Test-StartTlsInjection -HostName localhost -Port {plain} -EhloName client.lab.test -WaitSeconds 1 -ErrorAction SilentlyContinue -ErrorVariable e; $e | ForEach-Object FullyQualifiedErrorId");
+            Assert.Equal(3, output.Count);
+            Assert.Equal("StartTlsNotOffered", output[0].ToString());
+            Assert.Equal(InjectionVerdict.Inconclusive, Assert.IsType<StartTlsInjectionResult>(output[1].BaseObject).Verdict);
+            Assert.Equal("StartTlsNotOffered,StartTlsTools.Commands.TestStartTlsInjectionCommand", output[2].ToString());
         }
 
         [Fact]

@@ -182,6 +182,9 @@ namespace StartTlsTools.Tests.Hostile
         [Fact]
         public async Task StartTlsAdvertisedOnlyOnASecondEhlo_IsNotOffered_AndTheClientNeitherRepeatsEhloNorSendsStartTls()
         {
+            // Decided behaviour: EHLO is sent once (RFC 3207: STARTTLS is offered in the EHLO reply), so a server that
+            // hides it there is NotOffered, and the StartTlsNotOffered finding says so. Guessing with a second EHLO
+            // would hide a real misconfiguration.
             int ehloCount = 0;
             var outcome = await HostileCase.RunAsync(async (client, cancel) =>
             {
@@ -203,6 +206,7 @@ namespace StartTlsTools.Tests.Hostile
 
             outcome.AssertFinished(StartTlsStatus.NotOffered, "did not advertise STARTTLS");
             Assert.False(outcome.Result.StartTlsOffered);
+            Assert.StartsWith("StartTlsNotOffered", outcome.Result.FindingIds);
             Assert.Equal(new[] { "EHLO client.test", "QUIT" }, outcome.ClientLines);
         }
 

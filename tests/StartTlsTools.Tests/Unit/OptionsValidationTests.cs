@@ -39,6 +39,27 @@ namespace StartTlsTools.Tests.Unit
         }
 
         [Theory]
+        [InlineData(-1)]
+        [InlineData(3651)]
+        public void Expiry_warning_days_out_of_range_is_rejected(int days) =>
+            Assert.Contains(new StartTlsTestOptions { HostName = "mx", ExpiryWarningDays = days }.Validate(), p => p.Contains("ExpiryWarningDays") && p.Contains("3650"));
+
+        [Fact]
+        public void Injection_options_name_every_problem_at_once()
+        {
+            var problems = new InjectionTestOptions
+            {
+                Target = new StartTlsTestOptions { HostName = "", ImplicitTls = true, Port = 0 },
+                Wait = TimeSpan.FromSeconds(61),
+            }.Validate();
+            Assert.Contains(problems, p => p.Contains("empty"));
+            Assert.Contains(problems, p => p.Contains("out of range"));
+            Assert.Contains(problems, p => p.Contains("-ImplicitTls does not apply"));
+            Assert.Contains(problems, p => p.Contains("wait must be between 1 and 60"));
+            Assert.Empty(new InjectionTestOptions { Target = new StartTlsTestOptions { HostName = "mx.example", Protocol = StartTlsProtocol.Pop3 } }.Validate());
+        }
+
+        [Theory]
         [InlineData(StartTlsProtocol.Smtp, false, 25)]
         [InlineData(StartTlsProtocol.Submission, false, 587)]
         [InlineData(StartTlsProtocol.Imap, false, 143)]
