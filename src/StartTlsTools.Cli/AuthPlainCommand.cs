@@ -29,14 +29,21 @@ namespace StartTlsTools.Cli
             var skipCertificateCheck = new Option<bool>("--skip-certificate-check") { Description = "Send the credentials even when the certificate is invalid." };
             var transcript = new Option<bool>("--transcript") { Description = "Include the dialogue (secret redacted) in the result." };
             var json = new Option<bool>("--json") { Description = "Print the result as JSON (property names as in PowerShell)." };
+            // Declared only to refuse it without echoing its value (the parser would quote an unknown token).
+            var passwordArgument = new Option<string?>("--password", "-p") { Hidden = true };
 
             var command = new Command("auth-plain", "Authenticate with SMTP AUTH PLAIN after STARTTLS (or on implicit TLS) and report the server's verdict.")
             {
                 host, user, passwordEnv, passwordStdin, authzid, port, implicitTls, timeout, ehloName, trustedRoots,
-                allowPlaintext, skipCertificateCheck, transcript, json,
+                allowPlaintext, skipCertificateCheck, transcript, json, passwordArgument,
             };
             command.SetAction((parse, cancel) =>
             {
+                if (parse.GetResult(passwordArgument) != null)
+                {
+                    stderr.WriteLine("error: the password is never taken from an argument (it would show in the process list and shell history): use --password-env NAME or --password-stdin.");
+                    return Task.FromResult(ExitCodes.Usage);
+                }
                 var options = new SmtpAuthPlainOptions
                 {
                     HostName = parse.GetValue(host) ?? "",
