@@ -18,6 +18,13 @@ namespace StartTlsTools
             "Openfire", "OpenLDAP",
         };
 
+        // One alternation, built once.
+        private static readonly Regex KnownSoftwarePattern = new Regex(
+            @"(?<![\w-])(?<name>" + string.Join("|", Array.ConvertAll(KnownSoftware, Regex.Escape)) + @")(?![\w-])(?:[ /]v?(?<version>\d+(?:\.\d+)+[A-Za-z0-9.+~-]*))?",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        /// <summary>Greetings are one line or a few; more is not a banner worth reading.</summary>
+        private const int MaxBannerChars = 1024;
+
         // A product name followed by a version: "Exim 4.96", "INN 2.6.4", "Sendmail 8.15.2/8.15.2", "ProFTPD 1.3.8".
         private static readonly Regex NameAndVersion = new Regex(
             @"(?<![\w.-])(?<name>[A-Za-z][A-Za-z0-9_-]{1,30})[ /]v?(?<version>\d+(?:\.\d+)+[A-Za-z0-9.+~-]*)",
@@ -33,7 +40,7 @@ namespace StartTlsTools
             var info = new BannerInfo();
             if (string.IsNullOrWhiteSpace(banner)) return info;
             // IMAP greetings carry "[CAPABILITY ...]": capability names are not host or product names.
-            string text = Bracketed.Replace(banner!, " ");
+            string text = Bracketed.Replace(banner!.Length > MaxBannerChars ? banner.Substring(0, MaxBannerChars) : banner, " ");
             if (text.StartsWith("OK ", StringComparison.OrdinalIgnoreCase) || text.StartsWith("+OK ", StringComparison.OrdinalIgnoreCase) || text.StartsWith("* OK ", StringComparison.OrdinalIgnoreCase))
                 text = text.Substring(text.IndexOf("OK ", StringComparison.OrdinalIgnoreCase) + 3);
 
@@ -47,14 +54,18 @@ namespace StartTlsTools
                 }
             }
 
-            foreach (string known in KnownSoftware)
+            // The first product named with a version, else the first named at all.
+            Match? known = null;
+            foreach (Match candidate in KnownSoftwarePattern.Matches(text))
             {
-                var match = Regex.Match(text, @"(?<![\w-])" + Regex.Escape(known) + @"(?![\w-])(?:[ /]v?(?<version>\d+(?:\.\d+)+[A-Za-z0-9.+~-]*))?",
-                    RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-                if (!match.Success) continue;
-                info.SoftwareName = known;
-                if (match.Groups["version"].Success) info.SoftwareVersion = match.Groups["version"].Value.TrimEnd('.');
-                break;
+                if (known == null) known = candidate;
+                if (candidate.Groups["version"].Success) { known = candidate; break; }
+            }
+            if (known != null)
+            {
+                string name = known.Groups["name"].Value;
+                info.SoftwareName = Array.Find(KnownSoftware, k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) ?? name;
+                if (known.Groups["version"].Success) info.SoftwareVersion = known.Groups["version"].Value.TrimEnd('.');
             }
             if (info.SoftwareVersion == null)
             {

@@ -29,6 +29,8 @@ namespace StartTlsTools.Tests.Fuzz
         [InlineData("pop3-dialect", 100_000)]
         [InlineData("der", 100_000)]
         [InlineData("san", 20_000)]
+        [InlineData("banner-info", 100_000)]
+        [InlineData("auth-mechanisms", 100_000)]
         public void ParserThrowsOnlyTheDocumentedException_AndStaysWithinMemoryBounds(string parser, int defaultCases)
         {
             long cases = CasesPerParser(defaultCases);
