@@ -10,7 +10,7 @@ namespace StartTlsTools
 {
     /// <summary>
     /// Measures one service on its STARTTLS and implicit-TLS ports with the engine's own test, N samples per side,
-    /// one connection at a time (alternating sides so that drift hits both alike). A side stops sampling at its
+    /// one connection at a time (alternating sides, and which side goes first, so that drift hits both alike). A side stops sampling at its
     /// first failure: repeating a refused connection teaches nothing and is not polite.
     /// </summary>
     public sealed class ImplicitVsStartTlsComparer
@@ -43,7 +43,9 @@ namespace StartTlsTools
 
             for (int i = 0; i < options.Samples && !cancel.IsCancellationRequested; i++)
             {
-                foreach (var side in new[] { startTls, implicitTls })
+                // Alternate which side goes first, so that neither always pays the process's one-time TLS start-up
+                // cost (the first sample's max) or always follows the other's connection.
+                foreach (var side in i % 2 == 0 ? new[] { startTls, implicitTls } : new[] { implicitTls, startTls })
                 {
                     if (side.Stopped) continue;
                     StartTlsResult sample = await _tester.TestAsync(side.Options, cancel).ConfigureAwait(false);
