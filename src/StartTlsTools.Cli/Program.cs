@@ -9,14 +9,16 @@ namespace StartTlsTools.Cli
     /// <summary>The console front end: the same engine and the same result objects as the cmdlets, as a list or JSON.</summary>
     public static class Program
     {
-        public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+        public static int Main(string[] args) => Run(args, Console.Out, Console.Error, Console.In);
 
         /// <summary>Exit codes: 0 healthy, 1 tested but not healthy, 2 bad usage.</summary>
-        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin = null)
         {
             var root = new RootCommand("StartTlsTools: STARTTLS and TLS diagnostics for mail, directory and chat servers.");
             root.Subcommands.Add(TestCommand.Build(stdout, stderr));
             root.Subcommands.Add(InjectionCommand.Build(stdout, stderr));
+            root.Subcommands.Add(AuthPlainCommand.Build(stdout, stderr, stdin ?? Console.In));
+            root.Subcommands.Add(CompareCommand.Build(stdout, stderr));
             ParseResult parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {

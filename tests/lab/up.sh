@@ -23,6 +23,7 @@ declare -A LAB_PORTS=(
   [SMTP_PLAIN]=10026  # Postfix, no TLS at all
   [SUBMISSION]=10587  # Postfix, STARTTLS required, AUTH only after TLS
   [SMTPS]=10465       # Postfix, implicit TLS, AUTH
+  [SUBMISSION_PLAIN]=10027  # Postfix, no TLS at all but AUTH offered in plaintext (refusal tests)
   [IMAP]=10143        # Dovecot, STARTTLS; LOGINDISABLED before TLS on the remote-view address
   [IMAPS]=10993       # Dovecot, implicit TLS
   [POP3]=10110        # Dovecot, STLS
@@ -198,6 +199,12 @@ EOF
   -o syslog_name=postfix/smtps-${LAB_PORTS[SMTPS]}
   -o smtpd_tls_wrappermode=yes
   -o smtpd_tls_security_level=encrypt
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+127.0.0.1:${LAB_PORTS[SUBMISSION_PLAIN]} inet n - n - - smtpd
+  -o syslog_name=postfix/submission-plain-${LAB_PORTS[SUBMISSION_PLAIN]}
+  -o smtpd_tls_security_level=none
+  -o smtpd_tls_auth_only=no
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
 pickup    unix  n - n 60   1 pickup
@@ -416,7 +423,7 @@ wait_for_ports() {
     until port_answers "$port"; do
       if ((SECONDS >= deadline)); then
         local logf="$STATE/dovecot/dovecot.log"
-        [[ $name == SMTP* || $name == SUBMISSION ]] && logf="$STATE/postfix/postfix.log"
+        [[ $name == SMTP* || $name == SUBMISSION* ]] && logf="$STATE/postfix/postfix.log"
         [[ $name == LDAP* ]] && logf="$STATE/slapd/slapd.log"
         [[ $name == LDAP_PLAIN ]] && logf="$STATE/slapd-plain/slapd.log"
         [[ $name == POSTGRESQL ]] && logf="$STATE/postgresql/postgresql.log"
@@ -438,7 +445,8 @@ write_env() {
     echo "LAB_USER=$LAB_USER"
     echo "LAB_PASSWORD_FILE=$STATE/$LAB_USER.password"
     echo "LAB_REMOTE_VIEW_ADDRESS=$REMOTE_VIEW_ADDRESS"
-    for name in SMTP SMTP_PLAIN SUBMISSION SMTPS IMAP IMAPS POP3 POP3S LDAP LDAPS LDAP_PLAIN POSTGRESQL MYSQL; do
+    echo "LAB_POSTFIX_LOG=$STATE/postfix/postfix.log"
+    for name in SMTP SMTP_PLAIN SUBMISSION SMTPS SUBMISSION_PLAIN IMAP IMAPS POP3 POP3S LDAP LDAPS LDAP_PLAIN POSTGRESQL MYSQL; do
       echo "LAB_${name}_PORT=${LAB_PORTS[$name]}"
     done
   } >"$STATE/lab.env.tmp"

@@ -28,7 +28,16 @@ namespace StartTlsTools
             _lookup = lookup ?? NetworkConnector.SystemLookup;
         }
 
-        public async Task<StartTlsResult> TestAsync(StartTlsTestOptions options, CancellationToken cancel = default)
+        public Task<StartTlsResult> TestAsync(StartTlsTestOptions options, CancellationToken cancel = default) =>
+            TestAsync(options, null, cancel);
+
+        /// <summary>
+        /// Runs the test and then, on the still open connection and before the goodbye, <paramref name="beforeClose"/>
+        /// (e.g. SMTP AUTH). It is called when TLS is up, and also when the plaintext phase stopped because STARTTLS was
+        /// not offered or was refused; it decides itself whether to go on. Its server-caused exceptions become the
+        /// result's Status like the engine's own.
+        /// </summary>
+        public async Task<StartTlsResult> TestAsync(StartTlsTestOptions options, Func<OpenSession, Task>? beforeClose, CancellationToken cancel = default)
         {
             var problems = options.Validate();
             if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
@@ -57,8 +66,9 @@ namespace StartTlsTools
                 result.IPAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
                 session = new ProtocolSession(new NetworkStream(socket, ownsSocket: true), socket.Dispose, options.Timeout, cancel, transcript);
 
-                if (options.ImplicitTls) await RunImplicitAsync(session, dialect, context, result, clock, options).ConfigureAwait(false);
-                else await RunStartTlsAsync(session, dialect, context, result, clock, options).ConfigureAwait(false);
+                var open = new OpenSession(session, context, result, clock, beforeClose);
+                if (options.ImplicitTls) await RunImplicitAsync(open, dialect, options).ConfigureAwait(false);
+                else await RunStartTlsAsync(open, dialect, options).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -92,6 +102,12 @@ namespace StartTlsTools
             finally
             {
                 session?.Dispose();
+                if (session != null)
+                {
+                    result.PlaintextBytesSent = session.PlainBytesSent;
+                    result.PlaintextBytesReceived = session.PlainBytesReceived;
+                    result.PlaintextRoundTrips = session.PlainRoundTrips;
+                }
                 result.TotalMs = clock.Elapsed.TotalMilliseconds;
                 if (options.IncludeTranscript) result.Transcript = transcript.ToString();
                 result.Findings = FindingAnalyzer.Analyze(result, new FindingOptions { ExpiryWarningDays = options.ExpiryWarningDays });
@@ -99,18 +115,23 @@ namespace StartTlsTools
             return result;
         }
 
-        private static async Task RunStartTlsAsync(ProtocolSession session, IStartTlsDialect dialect, DialectContext context,
-            StartTlsResult result, Stopwatch clock, StartTlsTestOptions options)
+        private static async Task RunStartTlsAsync(OpenSession open, IStartTlsDialect dialect, StartTlsTestOptions options)
         {
+            ProtocolSession session = open.Session;
+            DialectContext context = open.Context;
+            StartTlsResult result = open.Result;
+            Stopwatch clock = open.Clock;
             PlainPhaseOutcome plain = await dialect.NegotiateStartTlsAsync(session, context).ConfigureAwait(false);
             result.GreetingMs = FirstServerLineMs(session);
             result.Banner = plain.Banner;
             result.CapabilitiesBeforeTls = Join(plain.Capabilities);
             result.StartTlsOffered = plain.StartTlsOffered;
             result.StartTlsReply = plain.StartTlsReply;
+            open.CapabilitiesBeforeTls = plain.Capabilities;
             if (plain.StopStatus is StartTlsStatus stop)
             {
                 Fail(result, stop, plain.StopReason ?? stop.ToString());
+                if (stop == StartTlsStatus.NotOffered || stop == StartTlsStatus.Refused) await open.RunFollowUpAsync().ConfigureAwait(false);
                 await CloseQuietlyAsync(session, dialect, context).ConfigureAwait(false);
                 return;
             }
@@ -119,17 +140,24 @@ namespace StartTlsTools
             await HandshakeAsync(session, context, result, clock, options).ConfigureAwait(false);
             TlsPhaseOutcome secure = await dialect.ReadCapabilitiesOverTlsAsync(session, context, implicitTls: false).ConfigureAwait(false);
             FinishOverTls(result, secure, "STARTTLS upgraded the connection to TLS.");
+            open.CapabilitiesAfterTls = secure.Capabilities;
+            if (result.Status == StartTlsStatus.Success) await open.RunFollowUpAsync().ConfigureAwait(false);
             await CloseQuietlyAsync(session, dialect, context).ConfigureAwait(false);
         }
 
-        private static async Task RunImplicitAsync(ProtocolSession session, IStartTlsDialect dialect, DialectContext context,
-            StartTlsResult result, Stopwatch clock, StartTlsTestOptions options)
+        private static async Task RunImplicitAsync(OpenSession open, IStartTlsDialect dialect, StartTlsTestOptions options)
         {
+            ProtocolSession session = open.Session;
+            DialectContext context = open.Context;
+            StartTlsResult result = open.Result;
+            Stopwatch clock = open.Clock;
             await HandshakeAsync(session, context, result, clock, options).ConfigureAwait(false);
             TlsPhaseOutcome secure = await dialect.ReadCapabilitiesOverTlsAsync(session, context, implicitTls: true).ConfigureAwait(false);
             result.GreetingMs = FirstServerLineMs(session);
             result.Banner = secure.Banner;
             FinishOverTls(result, secure, "Implicit TLS established.");
+            open.CapabilitiesAfterTls = secure.Capabilities;
+            if (result.Status == StartTlsStatus.Success) await open.RunFollowUpAsync().ConfigureAwait(false);
             await CloseQuietlyAsync(session, dialect, context).ConfigureAwait(false);
         }
 

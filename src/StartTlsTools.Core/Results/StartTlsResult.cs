@@ -63,6 +63,13 @@ namespace StartTlsTools
         public double? TimeToSecureChannelMs { get; set; }
         public double TotalMs { get; set; }
 
+        /// <summary>Bytes the client sent in plaintext before TLS (0 with implicit TLS).</summary>
+        public long PlaintextBytesSent { get; set; }
+        /// <summary>Bytes the server sent in plaintext before TLS, including any discarded at the upgrade.</summary>
+        public long PlaintextBytesReceived { get; set; }
+        /// <summary>Client commands sent before the first encrypted byte: each is one round trip in these lock-step protocols.</summary>
+        public int PlaintextRoundTrips { get; set; }
+
         /// <summary>The dialogue, one line per exchange: "+12.3ms S plain 220 ...". Null unless asked for.</summary>
         public string? Transcript { get; set; }
 

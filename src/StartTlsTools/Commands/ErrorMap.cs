@@ -22,5 +22,25 @@ namespace StartTlsTools.Commands
                 default: return ("ServerProtocolError", ErrorCategory.ProtocolError);
             }
         }
+        /// <summary>Invoke-SmtpAuthPlain: the AUTH outcome; failures before AUTH use the TLS status's id.</summary>
+        public static (string Id, ErrorCategory Category)? For(SmtpAuthStatus status, StartTlsStatus tlsStatus)
+        {
+            switch (status)
+            {
+                case SmtpAuthStatus.Succeeded: return null;
+                case SmtpAuthStatus.Cancelled: return null;
+                case SmtpAuthStatus.Timeout: return For(StartTlsStatus.Timeout);
+                case SmtpAuthStatus.AuthenticationFailed: return ("SmtpAuthenticationFailed", ErrorCategory.AuthenticationError);
+                case SmtpAuthStatus.MechanismTooWeak: return ("SmtpAuthMechanismTooWeak", ErrorCategory.SecurityError);
+                case SmtpAuthStatus.EncryptionRequired: return ("SmtpAuthEncryptionRequired", ErrorCategory.SecurityError);
+                case SmtpAuthStatus.TemporaryFailure: return ("SmtpAuthTemporaryFailure", ErrorCategory.ResourceUnavailable);
+                case SmtpAuthStatus.Rejected: return ("SmtpAuthRejected", ErrorCategory.ProtocolError);
+                case SmtpAuthStatus.AuthNotOffered: return ("SmtpAuthNotOffered", ErrorCategory.NotEnabled);
+                case SmtpAuthStatus.PlainNotOffered: return ("SmtpAuthPlainNotOffered", ErrorCategory.NotEnabled);
+                case SmtpAuthStatus.RefusedWithoutTls: return ("RefusedWithoutTls", ErrorCategory.SecurityError);
+                case SmtpAuthStatus.RefusedInvalidCertificate: return ("RefusedInvalidCertificate", ErrorCategory.SecurityError);
+                default: return For(tlsStatus == StartTlsStatus.Success ? StartTlsStatus.ProtocolError : tlsStatus);
+            }
+        }
     }
 }

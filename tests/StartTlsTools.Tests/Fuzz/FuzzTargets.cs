@@ -562,6 +562,29 @@ namespace StartTlsTools.Tests.Fuzz
             return Task.CompletedTask;
         }
 
+        /// <summary>The banner heuristics of Compare-ImplicitVsStartTls: any text in, only plausible names out.</summary>
+        private static Task BannerInfoReader(FuzzCase c)
+        {
+            var info = BannerInfo.Parse(Encoding.UTF8.GetString(c.Input));
+            if (info.HostName != null && (info.HostName.IndexOf('.') <= 0 || info.HostName.Any(char.IsWhiteSpace)))
+                throw new FuzzInvariantException($"BannerInfo returned an implausible host name '{info.HostName}'.");
+            if (info.SoftwareVersion != null && (info.SoftwareName == null || !char.IsDigit(info.SoftwareVersion[0])))
+                throw new FuzzInvariantException($"BannerInfo returned version '{info.SoftwareVersion}' for '{info.SoftwareName}'.");
+            c.Parsed += (info.HostName != null ? 1 : 0) + (info.SoftwareName != null ? 1 : 0);
+            return Task.CompletedTask;
+        }
+
+        /// <summary>SMTP AUTH mechanisms from EHLO keywords, as Invoke-SmtpAuthPlain reads them.</summary>
+        private static Task AuthMechanismsReader(FuzzCase c)
+        {
+            var keywords = Encoding.UTF8.GetString(c.Input).Split('\n');
+            var mechanisms = SmtpAuthPlainClient.Mechanisms(keywords);
+            if (mechanisms != null && mechanisms.Any(m => m.Length == 0 || m.Contains(' ')))
+                throw new FuzzInvariantException("Mechanisms returned an empty or spaced name.");
+            c.Parsed += mechanisms?.Length ?? 0;
+            return Task.CompletedTask;
+        }
+
         // Last in the class on purpose: it uses the seeds, dictionaries and conversations above.
         private static readonly Dictionary<string, FuzzTarget> Targets = new[]
         {
@@ -579,6 +602,8 @@ namespace StartTlsTools.Tests.Fuzz
                 c => Negotiate(new Pop3Dialect(), c)),
             new FuzzTarget("der", DerSeeds, DerDictionary, r => DerTree(r, 0).ToArray(), DerWalker),
             new FuzzTarget("san", SanSeeds, DerDictionary, SanValue, SubjectAltNameReader),
+            new FuzzTarget("banner-info", SmtpSeeds, SmtpDictionary, r => Bytes(SmtpReplies(r)), BannerInfoReader),
+            new FuzzTarget("auth-mechanisms", SmtpSeeds, SmtpDictionary, r => Bytes(SmtpReplies(r)), AuthMechanismsReader),
         }.Concat(BinaryProtocolTargets()).ToDictionary(t => t.Name);
 
         /// <summary>A certificate cut into the parts around its subjectAltName extension, to re-encode with another value.</summary>

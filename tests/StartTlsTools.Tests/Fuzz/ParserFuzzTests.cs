@@ -35,6 +35,8 @@ namespace StartTlsTools.Tests.Fuzz
         [InlineData("mysql-greeting", 100_000)]
         [InlineData("mysql-dialect", 100_000)]
         [InlineData("postgresql-dialect", 100_000)]
+        [InlineData("banner-info", 100_000)]
+        [InlineData("auth-mechanisms", 100_000)]
         public void ParserThrowsOnlyTheDocumentedException_AndStaysWithinMemoryBounds(string parser, int defaultCases)
         {
             long cases = CasesPerParser(defaultCases);
