@@ -42,6 +42,24 @@ stop_dovecot() {
   stop_pidfile "$STATE/dovecot/run/master.pid" dovecot
 }
 
+stop_inn() {
+  local f
+  for f in "$STATE"/inn/nnrpd-*.pid; do stop_pidfile "$f" nnrpd; done
+}
+
+stop_vsftpd() {
+  stop_pidfile "$STATE/vsftpd/explicit.pid" vsftpd
+  stop_pidfile "$STATE/vsftpd/implicit.pid" vsftpd
+}
+
+# Prosody is a Lua script: its process is named after the interpreter (lua5.4).
+stop_prosody() {
+  stop_pidfile "$STATE/prosody/prosody.pid" lua5.4
+}
+
+stop_prosody
+stop_vsftpd
+stop_inn
 # Reverse start order: Postfix uses Dovecot's auth socket.
 stop_postfix
 stop_dovecot
