@@ -11,6 +11,12 @@ namespace StartTlsTools
         Submission,
         Imap,
         Pop3,
+        Lmtp,
+        Ftp,
+        Xmpp,
+        XmppServer,
+        Nntp,
+        ManageSieve,
     }
 
     /// <summary>The one place that maps a protocol to its dialect.</summary>
@@ -23,6 +29,12 @@ namespace StartTlsTools
                 new Protocols.SmtpDialect(StartTlsProtocol.Submission, plainPort: 587, implicitPort: 465),
                 new Protocols.ImapDialect(),
                 new Protocols.Pop3Dialect(),
+                new Protocols.SmtpDialect(StartTlsProtocol.Lmtp, plainPort: 24, implicitPort: null, helloVerb: "LHLO"),
+                new Protocols.FtpDialect(),
+                new Protocols.XmppDialect(StartTlsProtocol.Xmpp, serverToServer: false, plainPort: 5222, implicitPort: 5223),
+                new Protocols.XmppDialect(StartTlsProtocol.XmppServer, serverToServer: true, plainPort: 5269, implicitPort: 5270),
+                new Protocols.NntpDialect(),
+                new Protocols.ManageSieveDialect(),
             }.ToDictionary(d => d.Protocol);
 
         public static IEnumerable<string> Names => Dialects.Keys.Select(k => k.ToString());
