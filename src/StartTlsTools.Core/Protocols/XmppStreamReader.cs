@@ -76,6 +76,7 @@ namespace StartTlsTools.Protocols
         private char _quote;
         private bool _lastSlash;
         private bool _declarationSeen;
+        private XmppElement? _header;
 
         private enum Scan { Content, TagOpen, StartTag, StartTagQuote, EndTag, Declaration, DeclarationQuestion }
 
@@ -93,7 +94,8 @@ namespace StartTlsTools.Protocols
             string tag = await ReadUntilCompleteAsync(step, header: true).ConfigureAwait(false);
             _headerRead = true;
             // Parse the opening tag as an empty element: append the matching close.
-            var element = ParseElement(tag, step, openTagOnly: true);
+            var element = ParseElement(tag, null, step, openTagOnly: true);
+            _header = element;
             if (element.LocalName != "stream" || element.Namespace != StreamsNamespace)
                 throw new StartTlsProtocolException($"The server did not open an XMPP stream during {step}: '{SmtpReply.Shorten(tag)}'.");
             return element;
@@ -104,7 +106,8 @@ namespace StartTlsTools.Protocols
         {
             if (!_headerRead) throw new InvalidOperationException("Read the stream header first.");
             string? text = await ReadUntilCompleteOrEndAsync(step).ConfigureAwait(false);
-            return text == null ? null : ParseElement(text, step, openTagOnly: false);
+            // The header is the parent: it declares the stream: prefix and the default namespace.
+            return text == null ? null : ParseElement(text, _header, step, openTagOnly: false);
         }
 
         private async Task<string?> ReadUntilCompleteOrEndAsync(string step)
@@ -276,10 +279,10 @@ namespace StartTlsTools.Protocols
 
         // ---- the parser of one complete element -----------------------------------------------------------------
 
-        private static XmppElement ParseElement(string text, string step, bool openTagOnly)
+        private static XmppElement ParseElement(string text, XmppElement? parent, string step, bool openTagOnly)
         {
             int i = 0;
-            var element = ParseNode(text, ref i, null, 0, step, openTagOnly);
+            var element = ParseNode(text, ref i, parent, 0, step, openTagOnly);
             while (i < text.Length && IsXmlSpace(text[i])) i++;
             if (i != text.Length) throw Malformed(step, text);
             return element;

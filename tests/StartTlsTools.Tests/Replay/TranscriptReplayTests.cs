@@ -23,6 +23,8 @@ namespace StartTlsTools.Tests.Replay
             Assert.Contains(StartTlsProtocol.Smtp, protocols);
             Assert.Contains(StartTlsProtocol.Imap, protocols);
             Assert.Contains(StartTlsProtocol.Pop3, protocols);
+            foreach (var p in new[] { StartTlsProtocol.Lmtp, StartTlsProtocol.Ftp, StartTlsProtocol.Xmpp, StartTlsProtocol.XmppServer, StartTlsProtocol.Nntp, StartTlsProtocol.ManageSieve })
+                Assert.Contains(p, protocols);
             Assert.True(TranscriptFile.All().Count() >= 30, "the edge-case corpus shrank");
         }
 
