@@ -20,6 +20,8 @@ stop_pidfile() {
   kill -TERM "$pid"
   for i in {1..50}; do
     kill -0 "$pid" 2>/dev/null || return 0
+    # A zombie has exited; only its reaping (by this container's pid 1, which takes ~2 s) is left.
+    [[ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]] || return 0
     sleep 0.2
   done
   log "$comm (pid $pid) ignored SIGTERM for 10 s; killing"
