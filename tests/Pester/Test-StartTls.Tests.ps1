@@ -72,7 +72,7 @@ Describe 'Test-StartTls against the integration lab' {
 
         It 'accepts exactly the protocols that the help documents' {
             $protocolType = (Get-Command -Name Test-StartTls).Parameters['Protocol'].ParameterType
-            ([enum]::GetNames($protocolType) -join ', ') | Should -Be 'Smtp, Submission, Imap, Pop3'
+            ([enum]::GetNames($protocolType) -join ', ') | Should -Be 'Smtp, Submission, Imap, Pop3, Lmtp, Ftp, Xmpp, XmppServer, Nntp, ManageSieve'
         }
 
         It 'loads the default view from the format file' {
@@ -246,6 +246,50 @@ Describe 'Test-StartTls against the integration lab' {
                 $result.StartTlsOffered | Should -BeTrue
                 $result.CapabilitiesBeforeTls | Should -Match "(^|; )$Keyword(; |$)"
             }
+        }
+    }
+
+    Context 'LMTP, FTP, XMPP, NNTP and ManageSieve' {
+
+        It '<Protocol> on <PortKey> (implicit TLS: <Implicit>)' -ForEach @(
+            @{ Protocol = 'Lmtp'; PortKey = 'LAB_LMTP_PORT'; Implicit = $false; Keyword = 'STARTTLS' }
+            @{ Protocol = 'Ftp'; PortKey = 'LAB_FTP_PORT'; Implicit = $false; Keyword = 'AUTH TLS' }
+            @{ Protocol = 'Ftp'; PortKey = 'LAB_FTPS_PORT'; Implicit = $true; Keyword = $null }
+            @{ Protocol = 'Xmpp'; PortKey = 'LAB_XMPP_PORT'; Implicit = $false; Keyword = 'starttls\(required\)' }
+            @{ Protocol = 'Xmpp'; PortKey = 'LAB_XMPPS_PORT'; Implicit = $true; Keyword = $null }
+            @{ Protocol = 'XmppServer'; PortKey = 'LAB_XMPP_S2S_PORT'; Implicit = $false; Keyword = 'dialback' }
+            @{ Protocol = 'Nntp'; PortKey = 'LAB_NNTP_PORT'; Implicit = $false; Keyword = 'STARTTLS' }
+            @{ Protocol = 'Nntp'; PortKey = 'LAB_NNTPS_PORT'; Implicit = $true; Keyword = $null }
+            @{ Protocol = 'ManageSieve'; PortKey = 'LAB_SIEVE_PORT'; Implicit = $false; Keyword = 'STARTTLS' }
+        ) {
+            $result = Test-StartTls -HostName localhost -Protocol $Protocol -Port $Lab[$PortKey] -ImplicitTls:$Implicit `
+                -TrustedRootCertificate $Ca -TimeoutSeconds 10
+            $result.Status | Should -Be 'Success'
+            $result.Protocol | Should -Be $Protocol
+            $result.TlsVersion | Should -Be 'Tls13'
+            $result.CertificateValid | Should -BeTrue
+            $result.CapabilitiesAfterTls | Should -Not -BeNullOrEmpty
+            if ($Implicit) {
+                $result.StartTlsOffered | Should -BeNullOrEmpty
+            }
+            else {
+                $result.StartTlsOffered | Should -BeTrue
+                $result.CapabilitiesBeforeTls | Should -Match "(^|; )$Keyword(; |$)"
+            }
+        }
+
+        It 'reports PBSZ 0 and PROT P over FTP TLS' {
+            $result = Test-StartTls -HostName localhost -Protocol Ftp -Port $Lab.LAB_FTP_PORT -TrustedRootCertificate $Ca
+            $result.CapabilitiesAfterTls | Should -Match '(^|; )PBSZ 0: 200(; |$)'
+            $result.CapabilitiesAfterTls | Should -Match '(^|; )PROT P: 200(; |$)'
+        }
+
+        It 'reports Refused with host-unknown for an -XmppDomain the server does not host' {
+            $result = Test-StartTls -HostName localhost -Protocol Xmpp -Port $Lab.LAB_XMPP_PORT -XmppDomain 'not-hosted.lab.test' `
+                -TrustedRootCertificate $Ca -ErrorAction SilentlyContinue -ErrorVariable xmppErrors
+            $result.Status | Should -Be 'Refused'
+            $result.Reason | Should -Match 'host-unknown'
+            $xmppErrors.Count | Should -Be 1
         }
     }
 
