@@ -81,6 +81,7 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
     { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; } ||
     fix_inn2_configure
+  for p in "${missing[@]}"; do is_installed "$p" || die "package $p did not install"; done
   if [[ "$(trap -p EXIT)" == *"$policy"* ]]; then rm -f "$policy"; trap - EXIT; fi
 }
 
@@ -90,6 +91,8 @@ install_packages() {
 fix_inn2_configure() {
   [[ -f /etc/news/inn.conf ]] || return 1
   grep -q '^domain:' /etc/news/inn.conf || sed -i 's/^#domain:.*/domain:                      lab.test/' /etc/news/inn.conf
+  # Postfix, installed in the same run, may have created /etc/aliases after our check.
+  if [[ -f /etc/aliases ]] && ! grep -q '^usenet:' /etc/aliases; then echo 'usenet: root' >>/etc/aliases; fi
   DEBIAN_FRONTEND=noninteractive dpkg --configure -a
 }
 
