@@ -56,7 +56,11 @@ namespace StartTlsTools.Protocols
             if (answer == null)
                 return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, "The server closed the stream instead of answering STARTTLS.");
             outcome.StartTlsReply = "<" + answer.Name + "/>";
-            if (answer.LocalName == "proceed" && answer.Namespace == TlsNamespace) return outcome;
+            if (answer.LocalName == "proceed" && answer.Namespace == TlsNamespace)
+            {
+                reader.ReturnUnreadToSession();
+                return outcome;
+            }
             if (answer.LocalName == "failure" && answer.Namespace == TlsNamespace)
                 return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, "The server answered STARTTLS with <failure/>.");
             if (IsStreamError(answer))

@@ -101,6 +101,18 @@ namespace StartTlsTools.Protocols
             return element;
         }
 
+        /// <summary>
+        /// Hands what arrived after the last element back to the session: after &lt;proceed/&gt; anything more is
+        /// plaintext the server should not have sent, and the engine counts and drops it at the upgrade.
+        /// </summary>
+        public void ReturnUnreadToSession()
+        {
+            if (_pending.Length == 0) return;
+            _session.Unread(new UTF8Encoding(false, false).GetBytes(_pending.ToString()));
+            _pending.Clear();
+            _scan = 0;
+        }
+
         /// <summary>The next complete top-level element of the stream, or null when the server closed the stream (&lt;/stream:stream&gt;).</summary>
         public async Task<XmppElement?> ReadElementAsync(string step)
         {
