@@ -16,6 +16,7 @@ namespace StartTlsTools.Cli
             var implicitTls = new Option<bool>("--implicit-tls") { Description = "Start TLS at once (465, 993, 995) instead of STARTTLS." };
             var timeout = new Option<int>("--timeout") { Description = "Seconds per network step.", DefaultValueFactory = _ => 10 };
             var ehloName = new Option<string?>("--ehlo-name") { Description = "Name sent in EHLO/LHLO; this machine's FQDN by default." };
+            var xmppDomain = new Option<string?>("--xmpp-domain") { Description = "XMPP domain for the stream's to= (xmpp, xmppserver); the host name by default." };
             var trustedRoots = new Option<string[]>("--trusted-root") { Description = "PEM or DER file of a root to trust besides the OS store; repeatable.", AllowMultipleArgumentsPerToken = false };
             var transcript = new Option<bool>("--transcript") { Description = "Include the dialogue in the result." };
             var expiryDays = new Option<int>("--expiry-warning-days") { Description = "A certificate expiring within this many days is a finding (0: off).", DefaultValueFactory = _ => FindingOptions.DefaultExpiryWarningDays };
@@ -23,7 +24,7 @@ namespace StartTlsTools.Cli
 
             var command = new Command("test", "Test STARTTLS (or implicit TLS) on one server.")
             {
-                host, protocol, port, implicitTls, timeout, ehloName, trustedRoots, transcript, expiryDays, json,
+                host, protocol, port, implicitTls, timeout, ehloName, xmppDomain, trustedRoots, transcript, expiryDays, json,
             };
             command.SetAction((parse, cancel) =>
             {
@@ -35,6 +36,7 @@ namespace StartTlsTools.Cli
                     ImplicitTls = parse.GetValue(implicitTls),
                     Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                     EhloName = parse.GetValue(ehloName),
+                    XmppDomain = parse.GetValue(xmppDomain),
                     IncludeTranscript = parse.GetValue(transcript),
                     ExpiryWarningDays = parse.GetValue(expiryDays),
                 };

@@ -20,6 +20,8 @@ stop_pidfile() {
   kill -TERM "$pid"
   for i in {1..50}; do
     kill -0 "$pid" 2>/dev/null || return 0
+    # A zombie has exited; only its reaping (by this container's pid 1, which takes ~2 s) is left.
+    [[ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]] || return 0
     sleep 0.2
   done
   log "$comm (pid $pid) ignored SIGTERM for 10 s; killing"
@@ -63,6 +65,24 @@ stop_mariadb() {
 stop_mariadb
 stop_postgresql
 stop_slapd
+stop_inn() {
+  local f
+  for f in "$STATE"/inn/nnrpd-*.pid; do stop_pidfile "$f" nnrpd; done
+}
+
+stop_vsftpd() {
+  stop_pidfile "$STATE/vsftpd/explicit.pid" vsftpd
+  stop_pidfile "$STATE/vsftpd/implicit.pid" vsftpd
+}
+
+# Prosody is a Lua script: its process is named after the interpreter (lua5.4).
+stop_prosody() {
+  stop_pidfile "$STATE/prosody/prosody.pid" lua5.4
+}
+
+stop_prosody
+stop_vsftpd
+stop_inn
 # Reverse start order: Postfix uses Dovecot's auth socket.
 stop_postfix
 stop_dovecot

@@ -19,6 +19,8 @@ namespace StartTlsTools
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
         /// <summary>The name sent in EHLO/LHLO; null means this machine's fully qualified name.</summary>
         public string? EhloName { get; set; }
+        /// <summary>The XMPP domain sent in the stream header's to=; null means the host name. Used by Xmpp and XmppServer only.</summary>
+        public string? XmppDomain { get; set; }
         /// <summary>Roots to trust in addition to the OS store (internal PKIs, a lab CA).</summary>
         public X509Certificate2Collection TrustedRoots { get; } = new X509Certificate2Collection();
         public bool IncludeTranscript { get; set; }
@@ -49,6 +51,8 @@ namespace StartTlsTools
                 problems.Add($"EHLO name '{EhloName}' is not a valid host name or address literal.");
             if (ExpiryWarningDays < 0 || ExpiryWarningDays > FindingOptions.MaxExpiryWarningDays)
                 problems.Add($"ExpiryWarningDays must be between 0 and {FindingOptions.MaxExpiryWarningDays}.");
+            if (XmppDomain != null && HostNameRules.Check(XmppDomain) != null)
+                problems.Add($"XMPP domain '{XmppDomain}' is not a valid domain name.");
             return problems;
         }
     }

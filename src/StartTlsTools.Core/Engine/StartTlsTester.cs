@@ -46,7 +46,8 @@ namespace StartTlsTools
             var transcript = new TranscriptRecorder(clock);
             IStartTlsDialect dialect = ProtocolRegistry.Get(options.Protocol);
             string host = HostNameRules.Normalize(options.HostName);
-            var context = new DialectContext(host, options.EhloName ?? LocalHelloName());
+            var context = new DialectContext(host, options.EhloName ?? LocalHelloName(),
+                options.XmppDomain == null ? null : HostNameRules.Normalize(options.XmppDomain));
             var result = new StartTlsResult
             {
                 HostName = options.HostName,

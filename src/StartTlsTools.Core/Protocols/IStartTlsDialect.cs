@@ -37,16 +37,19 @@ namespace StartTlsTools.Protocols
     /// <summary>What a dialect needs to know about the test beyond the connection.</summary>
     public sealed class DialectContext
     {
-        public DialectContext(string hostName, string helloName)
+        public DialectContext(string hostName, string helloName, string? xmppDomain = null)
         {
             HostName = hostName;
             HelloName = helloName;
+            XmppDomain = string.IsNullOrEmpty(xmppDomain) ? hostName : xmppDomain!;
         }
 
         /// <summary>The server's name as the user gave it, normalised.</summary>
         public string HostName { get; }
-        /// <summary>Our name for EHLO/LHLO.</summary>
+        /// <summary>Our name for EHLO/LHLO (and the from= of an XMPP server-to-server stream).</summary>
         public string HelloName { get; }
+        /// <summary>The XMPP domain for the stream's to= attribute; the host name unless the user gave one.</summary>
+        public string XmppDomain { get; }
     }
 
     public sealed class PlainPhaseOutcome

@@ -14,6 +14,12 @@ namespace StartTlsTools
         Ldap,
         PostgreSql,
         MySql,
+        Lmtp,
+        Ftp,
+        Xmpp,
+        XmppServer,
+        Nntp,
+        ManageSieve,
     }
 
     /// <summary>The one place that maps a protocol to its dialect.</summary>
@@ -29,6 +35,12 @@ namespace StartTlsTools
                 new Protocols.LdapDialect(),
                 new Protocols.PostgreSqlDialect(),
                 new Protocols.MySqlDialect(),
+                new Protocols.SmtpDialect(StartTlsProtocol.Lmtp, plainPort: 24, implicitPort: null, helloVerb: "LHLO"),
+                new Protocols.FtpDialect(),
+                new Protocols.XmppDialect(StartTlsProtocol.Xmpp, serverToServer: false, plainPort: 5222, implicitPort: 5223),
+                new Protocols.XmppDialect(StartTlsProtocol.XmppServer, serverToServer: true, plainPort: 5269, implicitPort: 5270),
+                new Protocols.NntpDialect(),
+                new Protocols.ManageSieveDialect(),
             }.ToDictionary(d => d.Protocol);
 
         public static IEnumerable<string> Names => Dialects.Keys.Select(k => k.ToString());

@@ -12,9 +12,9 @@ namespace StartTlsTools.Protocols
     public sealed class SmtpDialect : IStartTlsDialect
     {
         private readonly int _plainPort;
-        private readonly int _implicitPort;
+        private readonly int? _implicitPort;
 
-        public SmtpDialect(StartTlsProtocol protocol, int plainPort, int implicitPort, string helloVerb = "EHLO")
+        public SmtpDialect(StartTlsProtocol protocol, int plainPort, int? implicitPort, string helloVerb = "EHLO")
         {
             Protocol = protocol;
             _plainPort = plainPort;

@@ -95,6 +95,36 @@ namespace StartTlsTools.Transport
             return result;
         });
 
+        /// <summary>
+        /// Returns whatever bytes are buffered, or waits for the next read when none are: for dialects that are not
+        /// line-based (XMPP's XML stream) and keep their own bounds. At most the session's buffer size per call. The
+        /// caller records what it parsed in the transcript.
+        /// </summary>
+        public Task<byte[]> ReadAvailableAsync(string step) => RunStepAsync(step, async token =>
+        {
+            if (_end == _start) await FillAsync(step, token).ConfigureAwait(false);
+            var result = new byte[_end - _start];
+            Buffer.BlockCopy(_buffer, _start, result, 0, result.Length);
+            _start = _end;
+            return result;
+        });
+
+        /// <summary>
+        /// Puts back bytes that a dialect took with ReadAvailableAsync but did not parse (what followed its last
+        /// element), so that DiscardBufferedPlaintext still sees plaintext sent after a STARTTLS answer.
+        /// </summary>
+        public void Unread(byte[] bytes)
+        {
+            if (bytes.Length == 0) return;
+            int buffered = _end - _start;
+            if (bytes.Length + buffered > _buffer.Length)
+                throw new StartTlsProtocolException($"The server sent more than {_buffer.Length} bytes past the element being read.");
+            Buffer.BlockCopy(_buffer, _start, _buffer, bytes.Length, buffered);
+            Buffer.BlockCopy(bytes, 0, _buffer, 0, bytes.Length);
+            _start = 0;
+            _end = bytes.Length + buffered;
+        }
+
         /// <summary>Sends one command line with CRLF. <paramref name="shownAs"/> replaces the text in the transcript (secrets).</summary>
         public Task WriteLineAsync(string line, string step, string? shownAs = null)
         {

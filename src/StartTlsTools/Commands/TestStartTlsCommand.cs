@@ -37,6 +37,11 @@ namespace StartTlsTools.Commands
         [ValidateNotNullOrEmpty]
         public string? EhloName { get; set; }
 
+        /// <summary>The XMPP domain for the stream's to= (Xmpp, XmppServer); the host name by default.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? XmppDomain { get; set; }
+
         [Parameter]
         public X509Certificate2[]? TrustedRootCertificate { get; set; }
 
@@ -62,6 +67,7 @@ namespace StartTlsTools.Commands
                 ImplicitTls = ImplicitTls.IsPresent,
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 EhloName = EhloName,
+                XmppDomain = XmppDomain,
                 IncludeTranscript = IncludeTranscript.IsPresent,
                 ExpiryWarningDays = ExpiryWarningDays,
             };

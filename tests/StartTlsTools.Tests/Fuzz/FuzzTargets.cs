@@ -387,6 +387,220 @@ namespace StartTlsTools.Tests.Fuzz
             c.Parsed++;
         }
 
+        // ---- FTP, NNTP, ManageSieve, XMPP --------------------------------------------------------------------------
+
+        private static IReadOnlyList<byte[]> FtpSeeds { get; } = new[]
+        {
+            "220-Welcome\r\n123 free text\r\n220-more\r\n220 ready\r\n211-Features:\r\n AUTH TLS\r\n PBSZ\r\n PROT\r\n211 End\r\n234 Proceed\r\n" +
+                "211-Features:\r\n PBSZ\r\n211 End\r\n200 PBSZ=0\r\n200 PROT P\r\n221 Bye\r\n",
+            "220 ready\r\n500 FEAT?\r\n504 no\r\n221 Bye\r\n",
+            "421 busy\r\n",
+            "120 wait\r\n220 ok\r\n211 none\r\n534 policy\r\n",
+        }.Select(Bytes).ToArray();
+
+        private static IReadOnlyList<byte[]> FtpDictionary { get; } =
+            new[] { "220 ", "220-", "211-", "211 ", " AUTH TLS", "234 ", "504 ", "534 ", "\r\n", "999-", "1" }.Select(Bytes).Append(InvalidUtf8).ToArray();
+
+        /// <summary>FTP replies: multi-line ones with free-text middles (some starting with other codes), wrong end codes, a flood now and then.</summary>
+        private static string FtpReplies(Random r)
+        {
+            var sb = new StringBuilder();
+            int replies = 1 + r.Next(6);
+            for (int k = 0; k < replies; k++)
+            {
+                int code = Pick(r, new[] { 120, 211, 220, 221, 234, 200, 421, 431, 500, 502, 504, 534, 536, r.Next(0, 1000) });
+                int middle = r.Next(30) == 0 ? FtpReply.MaxLines + r.Next(3) - 2 : r.Next(5);
+                if (middle == 0 && r.Next(2) == 0) { if (!Append(sb, code + Pick(r, new[] { " ", "", "-", "x" }) + Text(r) + LineBreak(r))) break; continue; }
+                if (!Append(sb, code + "-" + Pick(r, new[] { "Features:", "Welcome", "" }) + LineBreak(r))) break;
+                for (int i = 0; i < middle; i++)
+                    if (!Append(sb, Pick(r, new[] { " AUTH TLS", " PBSZ", code + "-x", (code + 1) + " y", "  ", Text(r) }) + LineBreak(r))) return sb.ToString();
+                if (r.Next(10) != 0 && !Append(sb, code + Pick(r, new[] { " End", "", " " }) + LineBreak(r))) break;
+            }
+            return sb.ToString();
+        }
+
+        private static readonly string[][] FtpConversation =
+        {
+            new[] { "220 ready\r\n", "220-a\r\n b\r\n220 c\r\n", "421 busy\r\n", "120 wait\r\n220 ok\r\n" },
+            new[] { "211-Features:\r\n AUTH TLS\r\n211 End\r\n", "500 no FEAT\r\n", "211-x\r\n MDTM\r\n211 End\r\n" },
+            new[] { "234 go\r\n", "504 no\r\n", "534 policy\r\n", "500 what\r\n", "200 huh\r\n" },
+            new[] { "211-Features:\r\n PBSZ\r\n211 End\r\n", "500 no\r\n" },
+            new[] { "200 ok\r\n", "503 no\r\n" },
+            new[] { "200 ok\r\n", "536 no\r\n" },
+            new[] { "221 Bye\r\n", "" },
+        };
+
+        private static async Task FtpReplyReader(FuzzCase c)
+        {
+            using var session = Session(c);
+            while (true)
+            {
+                FtpReply reply = await FtpReply.ReadAsync(session, Step);
+                Check(reply.Code >= 100 && reply.Code <= 599, $"reply code {reply.Code} outside 100-599");
+                Check(reply.Lines.Count >= 1 && reply.Lines.Count <= FtpReply.MaxLines, $"a reply of {reply.Lines.Count} lines");
+                Check(reply.InnerLines.Count == System.Math.Max(0, reply.Lines.Count - 2), "inner lines miscounted");
+                c.Parsed++;
+            }
+        }
+
+        private static readonly string[][] NntpConversation =
+        {
+            new[] { "200 news ready\r\n", "201 no posting\r\n", "400 later\r\n", "502 no\r\n", "200-x\r\n" },
+            new[] { "101 Capability list:\r\nVERSION 2\r\nSTARTTLS\r\n.\r\n", "101 caps\r\nVERSION 2\r\n.\r\n", "500 what\r\n", "101 x\r\n..STARTTLS\r\n.\r\n" },
+            new[] { "382 go\r\n", "580 cannot\r\n", "502 no\r\n", "200 huh\r\n" },
+            new[] { "101 caps\r\nVERSION 2\r\n.\r\n", "480 auth\r\n" },
+            new[] { "205 bye\r\n", "" },
+        };
+
+        private static async Task NntpStatusReader(FuzzCase c)
+        {
+            using var session = Session(c);
+            while (true)
+            {
+                var (code, line) = await NntpDialect.ReadStatusAsync(session, Step);
+                Check(code >= 100 && code <= 599 && line.StartsWith(code.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), $"status {code} for '{line}'");
+                c.Parsed++;
+            }
+        }
+
+        private static IReadOnlyList<byte[]> SieveSeeds { get; } = new[]
+        {
+            "\"IMPLEMENTATION\" \"Dovecot Pigeonhole\"\r\n\"SIEVE\" {8}\r\nfileinto\r\n\"STARTTLS\"\r\nOK \"ready\"\r\nOK \"go\"\r\n\"SASL\" \"PLAIN\"\r\nOK\r\nOK \"bye\"\r\n",
+            "\"STARTTLS\"\r\nOK\r\nNO (TRYLATER) \"not now\"\r\nOK\r\n",
+            "BYE \"busy\"\r\n",
+            "{5+}\r\nab\"cd\r\nOK\r\n",
+        }.Select(Bytes).ToArray();
+
+        private static IReadOnlyList<byte[]> SieveDictionary { get; } =
+            new[] { "\"", "\\\"", "{", "}", "{5}", "{0+}", "{99999}", "OK", "NO", "BYE", "\"STARTTLS\"", "\r\n" }.Select(Bytes).Append(InvalidUtf8).ToArray();
+
+        /// <summary>Capability lines of quoted strings and literals (with right, wrong and huge counts), then a response line.</summary>
+        private static string SieveLines(Random r)
+        {
+            var sb = new StringBuilder();
+            int responses = 1 + r.Next(4);
+            for (int k = 0; k < responses; k++)
+            {
+                int lines = r.Next(25) == 0 ? ManageSieveResponse.MaxLines + r.Next(3) - 1 : r.Next(6);
+                for (int i = 0; i < lines; i++)
+                {
+                    string value = Pick(r, new[] { "STARTTLS", "SIEVE", "SASL", "x\\\"y", "", Text(r) });
+                    string line = r.Next(4) == 0
+                        ? "\"" + Pick(r, new[] { "SIEVE", "IMPLEMENTATION" }) + "\" {" + (r.Next(8) == 0 ? r.Next(100000) : value.Length) + Pick(r, new[] { "}", "+}", "" }) + "\r\n" + value
+                        : "\"" + value + Pick(r, new[] { "\"", "\"", "" }) + (r.Next(2) == 0 ? " \"" + Text(r) + "\"" : "");
+                    if (!Append(sb, line + LineBreak(r))) return sb.ToString();
+                }
+                if (!Append(sb, Pick(r, new[] { "OK", "NO", "BYE", "ok", "OKAY", "* OK" }) + (r.Next(2) == 0 ? "" : " \"" + Text(r) + "\"") + LineBreak(r))) break;
+            }
+            return sb.ToString();
+        }
+
+        private static readonly string[][] SieveConversation =
+        {
+            new[] { "\"IMPLEMENTATION\" \"x\"\r\n\"STARTTLS\"\r\nOK\r\n", "\"SASL\" \"PLAIN\"\r\nOK\r\n", "BYE \"busy\"\r\n", "\"STARTTLS\"\r\n{3}\r\nabc\r\nOK\r\n" },
+            new[] { "OK \"go\"\r\n", "NO \"no\"\r\n", "BYE\r\n", "\"X\"\r\nOK\r\n" },
+            new[] { "\"SASL\" \"PLAIN\"\r\nOK\r\n", "NO\r\n" },
+            new[] { "OK \"bye\"\r\n", "" },
+        };
+
+        private static async Task SieveResponseReader(FuzzCase c)
+        {
+            using var session = Session(c);
+            while (true)
+            {
+                var response = await ManageSieveResponse.ReadAsync(session, Step);
+                Check(response.Status == "OK" || response.Status == "NO" || response.Status == "BYE", $"status '{response.Status}'");
+                Check(response.Capabilities.Count <= ManageSieveResponse.MaxLines, $"{response.Capabilities.Count} capability lines");
+                c.Parsed++;
+            }
+        }
+
+        private const string XmppHeader = "<?xml version='1.0'?><stream:stream from='mx.example.com' id='a' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+
+        private static IReadOnlyList<byte[]> XmppSeeds { get; } = new[]
+        {
+            XmppHeader + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>" +
+                "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>" + XmppHeader +
+                "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features></stream:stream>",
+            XmppHeader + "<stream:features/><failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>",
+            XmppHeader + "<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text>&lt;no&gt; &#x41;&#66;</text></stream:error></stream:stream>",
+            "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version=\"1.0\">\r\n<a b='&amp;'>t</a>\r\n</stream:stream>",
+        }.Select(Bytes).ToArray();
+
+        private static IReadOnlyList<byte[]> XmppDictionary { get; } =
+            new[] { "<", ">", "/>", "</", "<?", "?>", "<!DOCTYPE x>", "<![CDATA[", "&amp;", "&xxe;", "&#0;", "&#x110000;", "'", "\"", "=",
+                    "xmlns='urn:ietf:params:xml:ns:xmpp-tls'", "<starttls/>", "</stream:stream>", "<stream:features>", "stream:" }.Select(Bytes)
+                .Append(InvalidUtf8).ToArray();
+
+        /// <summary>A stream header (or not), then random trees of elements: nesting past the limit, stray ends, entities, odd quoting.</summary>
+        private static string XmppStream(Random r)
+        {
+            var sb = new StringBuilder();
+            if (r.Next(8) != 0) sb.Append(r.Next(3) == 0 ? XmppHeader.Substring(21) : XmppHeader);
+            int elements = 1 + r.Next(6);
+            for (int k = 0; k < elements && sb.Length < FuzzRunner.MaxInputBytes; k++)
+            {
+                XmppTree(r, sb, 0);
+                if (r.Next(3) == 0) sb.Append(Pick(r, new[] { "\r\n", " ", "x", "</stream:stream>", "<?pi?>", "<!-- c -->" }));
+            }
+            return sb.ToString();
+        }
+
+        private static void XmppTree(Random r, StringBuilder sb, int depth)
+        {
+            if (sb.Length > FuzzRunner.MaxInputBytes) return;
+            string name = Pick(r, new[] { "stream:features", "starttls", "proceed", "failure", "mechanisms", "mechanism", "required", "stream:error", "a", "x:y", "1bad", "" });
+            sb.Append('<').Append(name);
+            int attributes = r.Next(20) == 0 ? XmppStreamReader.MaxAttributes + 1 : r.Next(3);
+            for (int i = 0; i < attributes; i++)
+                sb.Append(' ').Append(Pick(r, new[] { "xmlns", "xmlns:x", "a" + i, "version" })).Append('=').Append(Pick(r, new[] { "'v'", "\"v\"", "'urn:ietf:params:xml:ns:xmpp-tls'", "'&amp;'", "'&bad;'", "v", "'<'" }));
+            if (r.Next(4) == 0) { sb.Append(Pick(r, new[] { "/>", "/ >", ">" })); return; }
+            sb.Append('>');
+            bool deep = r.Next(30) == 0;
+            int children = deep ? 1 : r.Next(4);
+            for (int i = 0; i < children; i++)
+            {
+                if (deep || depth < XmppStreamReader.MaxDepth + 2) XmppTree(r, sb, depth + 1);
+                if (r.Next(3) == 0) sb.Append(Pick(r, new[] { "text", "&lt;", "&#65;", "&#xD800;", "&", " " }));
+            }
+            sb.Append("</").Append(r.Next(20) == 0 ? "other" : name).Append('>');
+        }
+
+        private static async Task XmppReader(FuzzCase c)
+        {
+            using var session = Session(c);
+            var reader = new XmppStreamReader(session);
+            var header = await reader.ReadStreamHeaderAsync(Step);
+            Check(header.LocalName == "stream" && header.Children.Count == 0, "a header that is not an empty stream element");
+            c.Parsed++;
+            while (await reader.ReadElementAsync(Step) is XmppElement element)
+            {
+                CheckXmpp(element, 1);
+                c.Parsed++;
+            }
+        }
+
+        private static void CheckXmpp(XmppElement element, int depth)
+        {
+            Check(depth <= XmppStreamReader.MaxDepth, $"an element at depth {depth}");
+            Check(element.Attributes.Count <= XmppStreamReader.MaxAttributes, $"{element.Attributes.Count} attributes");
+            Check(element.Children.Count <= XmppStreamReader.MaxChildren, $"{element.Children.Count} children");
+            Check(element.Name.Length > 0 && element.Name.IndexOfAny(new[] { '<', '>', ' ', '/' }) < 0, $"element name '{element.Name}'");
+            Check(element.Namespace != null, "a null namespace");
+            foreach (var child in element.Children) CheckXmpp(child, depth + 1);
+        }
+
+        private static readonly string[][] XmppConversation =
+        {
+            new[] { XmppHeader, XmppHeader.Replace(" version='1.0'", ""), "<stream:stream>", "<html>" },
+            new[] { "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>", "<stream:features/>",
+                    "<stream:error><host-unknown/></stream:error>", "</stream:stream>" },
+            new[] { "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", "<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", "<proceed/>", "</stream:stream>" },
+            new[] { XmppHeader, "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>" },
+            new[] { "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>", "<x/>" },
+            new[] { "</stream:stream>", "" },
+        };
+
         // ---- DER and subjectAltName ---------------------------------------------------------------------------
 
         private const string SeedCertificate =
@@ -600,6 +814,18 @@ namespace StartTlsTools.Tests.Fuzz
                 c => Negotiate(new ImapDialect(), c)),
             new FuzzTarget("pop3-dialect", Pop3Seeds, Pop3Dictionary, r => Bytes(Conversation(r, Pop3Conversation, Pop3Blocks)),
                 c => Negotiate(new Pop3Dialect(), c)),
+            new FuzzTarget("ftp-reply", FtpSeeds, FtpDictionary, r => Bytes(FtpReplies(r)), FtpReplyReader),
+            new FuzzTarget("ftp-dialect", FtpSeeds, FtpDictionary, r => Bytes(Conversation(r, FtpConversation, FtpReplies)),
+                c => Negotiate(new FtpDialect(), c)),
+            new FuzzTarget("nntp-status", Pop3Seeds, Pop3Dictionary, r => Bytes(Conversation(r, NntpConversation, Pop3Blocks)), NntpStatusReader),
+            new FuzzTarget("nntp-dialect", Pop3Seeds, Pop3Dictionary, r => Bytes(Conversation(r, NntpConversation, Pop3Blocks)),
+                c => Negotiate(new NntpDialect(), c)),
+            new FuzzTarget("sieve-response", SieveSeeds, SieveDictionary, r => Bytes(SieveLines(r)), SieveResponseReader),
+            new FuzzTarget("sieve-dialect", SieveSeeds, SieveDictionary, r => Bytes(Conversation(r, SieveConversation, SieveLines)),
+                c => Negotiate(new ManageSieveDialect(), c)),
+            new FuzzTarget("xmpp-reader", XmppSeeds, XmppDictionary, r => Bytes(XmppStream(r)), XmppReader),
+            new FuzzTarget("xmpp-dialect", XmppSeeds, XmppDictionary, r => Bytes(Conversation(r, XmppConversation, XmppStream)),
+                c => Negotiate(new XmppDialect(StartTlsProtocol.Xmpp, serverToServer: false, 5222, 5223), c)),
             new FuzzTarget("der", DerSeeds, DerDictionary, r => DerTree(r, 0).ToArray(), DerWalker),
             new FuzzTarget("san", SanSeeds, DerDictionary, SanValue, SubjectAltNameReader),
             new FuzzTarget("banner-info", SmtpSeeds, SmtpDictionary, r => Bytes(SmtpReplies(r)), BannerInfoReader),

@@ -26,6 +26,8 @@ namespace StartTlsTools.Tests.Replay
             Assert.Contains(StartTlsProtocol.Ldap, protocols);
             Assert.Contains(StartTlsProtocol.PostgreSql, protocols);
             Assert.Contains(StartTlsProtocol.MySql, protocols);
+            foreach (var p in new[] { StartTlsProtocol.Lmtp, StartTlsProtocol.Ftp, StartTlsProtocol.Xmpp, StartTlsProtocol.XmppServer, StartTlsProtocol.Nntp, StartTlsProtocol.ManageSieve })
+                Assert.Contains(p, protocols);
             Assert.True(TranscriptFile.All().Count() >= 30, "the edge-case corpus shrank");
         }
 

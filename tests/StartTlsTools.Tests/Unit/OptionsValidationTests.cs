@@ -38,6 +38,35 @@ namespace StartTlsTools.Tests.Unit
             Assert.Empty(new StartTlsTestOptions { HostName = "mx", EhloName = "[192.0.2.7]" }.Validate());
         }
 
+        [Fact]
+        public void Bad_xmpp_domain_is_rejected_and_the_host_name_is_the_default()
+        {
+            Assert.Contains(new StartTlsTestOptions { HostName = "mx", XmppDomain = "bad domain" }.Validate(), p => p.Contains("XMPP domain"));
+            Assert.Empty(new StartTlsTestOptions { HostName = "mx", XmppDomain = "example.com" }.Validate());
+            Assert.Equal("xmpp.example.com", new Protocols.DialectContext("xmpp.example.com", "client.test").XmppDomain);
+            Assert.Equal("example.com", new Protocols.DialectContext("xmpp.example.com", "client.test", "example.com").XmppDomain);
+        }
+
+        [Theory]
+        [InlineData(StartTlsProtocol.Lmtp, false, 24)]
+        [InlineData(StartTlsProtocol.Ftp, false, 21)]
+        [InlineData(StartTlsProtocol.Ftp, true, 990)]
+        [InlineData(StartTlsProtocol.Xmpp, false, 5222)]
+        [InlineData(StartTlsProtocol.Xmpp, true, 5223)]
+        [InlineData(StartTlsProtocol.XmppServer, false, 5269)]
+        [InlineData(StartTlsProtocol.XmppServer, true, 5270)]
+        [InlineData(StartTlsProtocol.Nntp, false, 119)]
+        [InlineData(StartTlsProtocol.Nntp, true, 563)]
+        [InlineData(StartTlsProtocol.ManageSieve, false, 4190)]
+        public void New_protocols_default_to_their_standard_ports(StartTlsProtocol protocol, bool implicitTls, int port) =>
+            Assert.Equal(port, new StartTlsTestOptions { HostName = "mx", Protocol = protocol, ImplicitTls = implicitTls }.EffectivePort);
+
+        [Theory]
+        [InlineData(StartTlsProtocol.Lmtp)]
+        [InlineData(StartTlsProtocol.ManageSieve)]
+        public void Protocols_without_an_implicit_tls_port_need_one_given(StartTlsProtocol protocol) =>
+            Assert.Contains(new StartTlsTestOptions { HostName = "mx", Protocol = protocol, ImplicitTls = true }.Validate(), p => p.Contains("no standard implicit-TLS port"));
+
         [Theory]
         [InlineData(-1)]
         [InlineData(3651)]
