@@ -32,6 +32,25 @@ namespace StartTlsTools.Tests.Integration
             Assert.Contains("(injected) " + result.InjectedCommand, result.Transcript);
         }
 
+        /// <summary>The other line-based dialects' real servers: Dovecot LMTP and ManageSieve, INN's nnrpd, vsftpd.</summary>
+        [Theory]
+        [InlineData(StartTlsProtocol.Lmtp, "LAB_LMTP_PORT")]
+        [InlineData(StartTlsProtocol.ManageSieve, "LAB_SIEVE_PORT")]
+        [InlineData(StartTlsProtocol.Nntp, "LAB_NNTP_PORT")]
+        [InlineData(StartTlsProtocol.Ftp, "LAB_FTP_PORT")]
+        public async Task Real_servers_of_the_other_line_based_protocols_are_not_vulnerable(StartTlsProtocol protocol, string portKey)
+        {
+            var target = Lab.Current.Options(protocol, portKey);
+            target.IncludeTranscript = true;
+            var result = await new InjectionTester().TestAsync(new InjectionTestOptions { Target = target, Wait = TimeSpan.FromSeconds(2) });
+
+            Assert.True(result.Verdict == InjectionVerdict.NotVulnerable, result.Reason + "\n" + result.Transcript);
+            Assert.Equal(StartTlsStatus.Success, result.SanityCheck);
+            Assert.Null(result.Evidence);
+            Assert.NotNull(result.InjectedCommand);
+            Assert.Contains("(injected) " + result.InjectedCommand, result.Transcript);
+        }
+
         [Fact]
         public async Task Server_without_starttls_is_inconclusive()
         {
