@@ -85,6 +85,33 @@ namespace StartTlsTools.Tests.Integration
             Assert.True(c.TotalMs >= c.StartTlsMaxMs);
         }
 
+        /// <summary>The same comparison on the other protocols that have both ports: slapd, vsftpd, INN and Prosody.</summary>
+        [Theory]
+        [InlineData(StartTlsProtocol.Ldap, "LAB_LDAP_PORT", "LAB_LDAPS_PORT", "1.3.6.1.4.1.1466.20037")]
+        [InlineData(StartTlsProtocol.Ftp, "LAB_FTP_PORT", "LAB_FTPS_PORT", "AUTH TLS")]
+        [InlineData(StartTlsProtocol.Nntp, "LAB_NNTP_PORT", "LAB_NNTPS_PORT", "STARTTLS")]
+        [InlineData(StartTlsProtocol.Xmpp, "LAB_XMPP_PORT", "LAB_XMPPS_PORT", "starttls")]
+        public async Task Other_protocols_with_both_ports_compare_the_same_way(StartTlsProtocol protocol, string startTlsKey, string implicitKey, string startTlsKeyword)
+        {
+            var c = await new ImplicitVsStartTlsComparer().CompareAsync(Options(protocol, startTlsKey, implicitKey, samples: 2));
+
+            Assert.True(c.StartTlsReachable, c.StartTlsReason);
+            Assert.True(c.ImplicitReachable, c.ImplicitReason);
+            Assert.Equal(2, c.StartTlsSuccessfulSamples);
+            Assert.Equal(2, c.ImplicitSuccessfulSamples);
+            Assert.True(c.SameCertificate);
+            Assert.Equal(TlsProtocolVersion.Tls13, c.StartTlsTlsVersion);
+            Assert.Equal(TlsProtocolVersion.Tls13, c.ImplicitTlsVersion);
+            Assert.True(c.StartTlsRoundTrips > 0);
+            Assert.True(c.StartTlsPlaintextBytesReceived > 0);
+            Assert.Contains(startTlsKeyword, c.StartTlsExposedCapabilities);
+            Assert.Equal(0, c.ImplicitRoundTrips);
+            Assert.Equal(0, c.ImplicitPlaintextBytesSent);
+            Assert.Equal(0, c.ImplicitPlaintextBytesReceived);
+            Assert.Null(c.ImplicitExposedCapabilities);
+            Assert.StartsWith("Both work. Prefer implicit TLS on port " + c.ImplicitPort, c.Recommendation);
+        }
+
         [Fact]
         public async Task Implicit_port_without_tls_leaves_starttls_as_the_only_option()
         {
