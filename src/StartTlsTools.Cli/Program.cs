@@ -16,6 +16,7 @@ namespace StartTlsTools.Cli
         {
             var root = new RootCommand("StartTlsTools: STARTTLS and TLS diagnostics for mail, directory and chat servers.");
             root.Subcommands.Add(TestCommand.Build(stdout, stderr));
+            root.Subcommands.Add(CapabilityCommand.Build(stdout, stderr));
             ParseResult parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
