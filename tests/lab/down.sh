@@ -38,11 +38,22 @@ stop_postfix() {
   stop_pidfile "$STATE/postfix/queue/pid/master.pid" master
 }
 
+stop_legacy_smtp() {
+  local etc="$STATE/legacy-postfix/etc"
+  [[ -f $etc/main.cf ]] || return 0
+  if postfix -c "$etc" status >/dev/null 2>&1; then
+    log "stopping legacy postfix"
+    postfix -c "$etc" stop >/dev/null 2>&1
+  fi
+  stop_pidfile "$STATE/legacy-postfix/queue/pid/master.pid" master
+}
+
 stop_dovecot() {
   stop_pidfile "$STATE/dovecot/run/master.pid" dovecot
 }
 
 # Reverse start order: Postfix uses Dovecot's auth socket.
+stop_legacy_smtp
 stop_postfix
 stop_dovecot
 log "lab stopped"
