@@ -579,6 +579,8 @@ namespace StartTlsTools.Tests.Fuzz
                 c => Negotiate(new Pop3Dialect(), c)),
             new FuzzTarget("der", DerSeeds, DerDictionary, r => DerTree(r, 0).ToArray(), DerWalker),
             new FuzzTarget("san", SanSeeds, DerDictionary, SanValue, SubjectAltNameReader),
+            new FuzzTarget("tls-records", TlsFuzzTargets.RecordSeeds, TlsFuzzTargets.Dictionary, TlsFuzzTargets.Records, TlsFuzzTargets.ReadFlight),
+            new FuzzTarget("tls-handshake", TlsFuzzTargets.MessageSeeds, TlsFuzzTargets.Dictionary, r => TlsFuzzTargets.MessageSeeds[r.Next(TlsFuzzTargets.MessageSeeds.Count)], TlsFuzzTargets.ParseMessages),
         }.ToDictionary(t => t.Name);
 
         /// <summary>A certificate cut into the parts around its subjectAltName extension, to re-encode with another value.</summary>

@@ -29,6 +29,8 @@ namespace StartTlsTools.Tests.Fuzz
         [InlineData("pop3-dialect", 100_000)]
         [InlineData("der", 100_000)]
         [InlineData("san", 20_000)]
+        [InlineData("tls-records", 100_000)]
+        [InlineData("tls-handshake", 100_000)]
         public void ParserThrowsOnlyTheDocumentedException_AndStaysWithinMemoryBounds(string parser, int defaultCases)
         {
             long cases = CasesPerParser(defaultCases);
