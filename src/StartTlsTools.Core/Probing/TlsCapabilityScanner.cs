@@ -237,6 +237,7 @@ namespace StartTlsTools.Probing
                 Task tls12 = Guard(() => EnumerateAsync(TlsProtocolVersion.Tls12, gateKeeper: true));
                 bool go = await _gate.Task.ConfigureAwait(false);
                 var chains = new List<Task> { tls12 };
+                if (!go) _tls13Supported.TrySetResult(false);
                 if (go)
                 {
                     chains.Add(Guard(() => EnumerateAsync(TlsProtocolVersion.Tls13, gateKeeper: false)));
@@ -254,11 +255,7 @@ namespace StartTlsTools.Probing
             private async Task Guard(Func<Task> chain)
             {
                 try { await chain().ConfigureAwait(false); }
-                finally
-                {
-                    _gate.TrySetResult(false);
-                    _tls13Supported.TrySetResult(false);
-                }
+                finally { _gate.TrySetResult(false); }
             }
 
             private async Task EnumerateAsync(TlsProtocolVersion version, bool gateKeeper)
@@ -300,7 +297,9 @@ namespace StartTlsTools.Probing
                 }
                 finally
                 {
+                    // Waiters learn "not found" only when the chain that could find it is over.
                     if (version == TlsProtocolVersion.Tls12) _firstEcdheTls12.TrySetResult(null);
+                    if (version == TlsProtocolVersion.Tls13) _tls13Supported.TrySetResult(false);
                 }
                 await OrderProbeAsync(scan).ConfigureAwait(false);
             }
