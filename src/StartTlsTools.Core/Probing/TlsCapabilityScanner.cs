@@ -258,41 +258,66 @@ namespace StartTlsTools.Probing
                 finally { _gate.TrySetResult(false); }
             }
 
+            private enum OfferKind { Chosen, Refused, VersionOff, Stop }
+
+            private sealed class Offer
+            {
+                public OfferKind Kind;
+                public CipherSuite? Suite;
+                public string? Detail;
+            }
+
+            /// <summary>
+            /// One version: find a first accepted suite, then offer the same window reversed. A server that picks the
+            /// same suite again enforces its order, and the rest is found one suite per probe in its preference order.
+            /// A server that follows the client's order has just named a second accepted suite, and its remaining
+            /// candidates are split into parts enumerated in parallel (ranks then follow the offered order).
+            /// </summary>
             private async Task EnumerateAsync(TlsProtocolVersion version, bool gateKeeper)
             {
                 var scan = Get(version);
                 try
                 {
-                    var remaining = CipherSuiteRegistry.ForVersion(version).ToList();
-                    bool first = true;
-                    while (remaining.Count > 0)
+                    var candidates = CipherSuiteRegistry.ForVersion(version).ToList();
+                    var remaining = new List<CipherSuite>(candidates);
+                    List<CipherSuite> window;
+                    Offer first;
+                    bool openGate = gateKeeper;
+                    while (true)
                     {
-                        var window = remaining.Take(ClientHelloBuilder.MaxSuitesPerHello).ToList();
-                        ProbeResult probe = await ProbeAsync(version, window.Select(s => s.Code).ToList(), AllGroups(version), KeyShares(version)).ConfigureAwait(false);
-                        if (first && gateKeeper) OpenGate(probe);
-                        first = false;
-                        if (!Usable(probe, $"{TlsConstants.Name(version)} probe offering {window.Count} suites")) return;
-                        var hello = probe.Flight.ServerHello;
-                        if (hello == null)
-                        {
-                            // protocol_version (or an SSLv2 answer) means the version is off: no need to offer the rest.
-                            if (probe.Flight.Alert?.Description == 70 || probe.Flight.Ssl2ServerHello != null) return;
-                            remaining.RemoveRange(0, window.Count);
-                            continue;
-                        }
-                        if (!hello.IsHelloRetryRequest && hello.Version != version) return; // the server wants another version
-                        var chosen = window.FirstOrDefault(s => s.Code == hello.CipherSuite);
-                        if (chosen == null)
-                        {
-                            Untested.Enqueue($"{TlsConstants.Name(version)}: the server chose suite 0x{hello.CipherSuite:X4}, which was not offered; enumeration of this version stopped.");
-                            return;
-                        }
-                        if (version == TlsProtocolVersion.Tls13) _tls13Supported.TrySetResult(true);
-                        if (version == TlsProtocolVersion.Tls12 && chosen.KeyExchange.StartsWith("ECDHE", StringComparison.Ordinal))
-                            _firstEcdheTls12.TrySetResult(chosen.Code);
-                        RecordCertificate(probe.Flight.CertificateDer);
-                        lock (scan) scan.Accepted.Add(new AcceptedSuite(chosen, probe.Flight.KeyExchange?.Describe()));
-                        remaining.Remove(chosen);
+                        window = remaining.Take(ClientHelloBuilder.MaxSuitesPerHello).ToList();
+                        first = await OfferAsync(version, window, openGate).ConfigureAwait(false);
+                        openGate = false;
+                        if (first.Kind != OfferKind.Refused) break;
+                        remaining.RemoveRange(0, window.Count);
+                        if (remaining.Count == 0) return;
+                    }
+                    if (first.Kind != OfferKind.Chosen) return;
+                    Accept(scan, first);
+                    remaining.Remove(first.Suite!);
+
+                    var reversed = Enumerable.Reverse(window).ToList();
+                    Offer second = await OfferAsync(version, reversed, false).ConfigureAwait(false);
+                    if (second.Kind == OfferKind.Refused)
+                        Untested.Enqueue($"{TlsConstants.Name(version)} server-order probe: the server refused suites it had just accepted.");
+                    bool clientOrder = second.Kind == OfferKind.Chosen && second.Suite!.Code != first.Suite!.Code;
+                    if (clientOrder)
+                    {
+                        Accept(scan, second);
+                        remaining.Remove(second.Suite!);
+                        int parts = Math.Max((remaining.Count + 127) / 128, Math.Min(Runner.MaxParallel, (remaining.Count + 79) / 80));
+                        var split = Enumerable.Range(0, Math.Max(1, parts))
+                            .Select(p => remaining.Where((_, i) => i % Math.Max(1, parts) == p).ToList()).Where(l => l.Count > 0).ToList();
+                        await Task.WhenAll(split.Select(part => ShrinkAsync(version, scan, part))).ConfigureAwait(false);
+                        var index = candidates.Select((c, i) => (c.Code, i)).ToDictionary(x => x.Code, x => x.i);
+                        lock (scan) scan.Accepted.Sort((a, b) => index[a.Suite.Code].CompareTo(index[b.Suite.Code]));
+                        scan.ServerOrder = false;
+                    }
+                    else
+                    {
+                        await ShrinkAsync(version, scan, remaining).ConfigureAwait(false);
+                        // Same pick from the reversed window: the server's order, if the window held two suites it accepts.
+                        if (second.Kind == OfferKind.Chosen && scan.Accepted.Count(a => window.Contains(a.Suite)) >= 2) scan.ServerOrder = true;
                     }
                 }
                 finally
@@ -301,23 +326,57 @@ namespace StartTlsTools.Probing
                     if (version == TlsProtocolVersion.Tls12) _firstEcdheTls12.TrySetResult(null);
                     if (version == TlsProtocolVersion.Tls13) _tls13Supported.TrySetResult(false);
                 }
-                await OrderProbeAsync(scan).ConfigureAwait(false);
             }
 
-            /// <summary>Offers the accepted suites reversed: a server that still picks its favourite enforces its order.</summary>
-            private async Task OrderProbeAsync(VersionScan scan)
+            /// <summary>Offers a shrinking list: remove each chosen suite (or each refused window) until nothing is left.</summary>
+            private async Task ShrinkAsync(TlsProtocolVersion version, VersionScan scan, List<CipherSuite> part)
             {
-                if (scan.Accepted.Count < 2) return;
-                var reversed = scan.Accepted.Take(ClientHelloBuilder.MaxSuitesPerHello).Select(a => a.Suite.Code).Reverse().ToList();
-                ProbeResult probe = await ProbeAsync(scan.Version, reversed, AllGroups(scan.Version), KeyShares(scan.Version)).ConfigureAwait(false);
-                if (!Usable(probe, $"{TlsConstants.Name(scan.Version)} server-order probe")) return;
+                while (part.Count > 0)
+                {
+                    var window = part.Take(ClientHelloBuilder.MaxSuitesPerHello).ToList();
+                    Offer offer = await OfferAsync(version, window, false).ConfigureAwait(false);
+                    switch (offer.Kind)
+                    {
+                        case OfferKind.Chosen:
+                            Accept(scan, offer);
+                            part.Remove(offer.Suite!);
+                            break;
+                        case OfferKind.Refused:
+                            part.RemoveRange(0, window.Count);
+                            break;
+                        default:
+                            return;
+                    }
+                }
+            }
+
+            private static void Accept(VersionScan scan, Offer offer)
+            {
+                lock (scan) scan.Accepted.Add(new AcceptedSuite(offer.Suite!, offer.Detail));
+            }
+
+            /// <summary>One probe offering <paramref name="window"/>; records what it teaches beyond the choice (certificate, support).</summary>
+            private async Task<Offer> OfferAsync(TlsProtocolVersion version, List<CipherSuite> window, bool openGate)
+            {
+                ProbeResult probe = await ProbeAsync(version, window.Select(s => s.Code).ToList(), AllGroups(version), KeyShares(version)).ConfigureAwait(false);
+                if (openGate) OpenGate(probe);
+                if (!Usable(probe, $"{TlsConstants.Name(version)} probe offering {window.Count} suites")) return new Offer { Kind = OfferKind.Stop };
                 var hello = probe.Flight.ServerHello;
                 if (hello == null)
+                    // protocol_version (or an SSLv2 answer) means the version is off: no need to offer the rest.
+                    return new Offer { Kind = probe.Flight.Alert?.Description == 70 || probe.Flight.Ssl2ServerHello != null ? OfferKind.VersionOff : OfferKind.Refused };
+                if (!hello.IsHelloRetryRequest && hello.Version != version) return new Offer { Kind = OfferKind.VersionOff };
+                var chosen = window.FirstOrDefault(s => s.Code == hello.CipherSuite);
+                if (chosen == null)
                 {
-                    Untested.Enqueue($"{TlsConstants.Name(scan.Version)} server-order probe: the server refused suites it had accepted ({probe.Flight.Alert?.ToString() ?? "closed"}).");
-                    return;
+                    Untested.Enqueue($"{TlsConstants.Name(version)}: the server chose suite 0x{hello.CipherSuite:X4}, which was not offered; enumeration of this version stopped.");
+                    return new Offer { Kind = OfferKind.Stop };
                 }
-                scan.ServerOrder = hello.CipherSuite != reversed[0];
+                if (version == TlsProtocolVersion.Tls13) _tls13Supported.TrySetResult(true);
+                if (version == TlsProtocolVersion.Tls12 && chosen.KeyExchange.StartsWith("ECDHE", StringComparison.Ordinal))
+                    _firstEcdheTls12.TrySetResult(chosen.Code);
+                RecordCertificate(probe.Flight.CertificateDer);
+                return new Offer { Kind = OfferKind.Chosen, Suite = chosen, Detail = probe.Flight.KeyExchange?.Describe() };
             }
 
             private async Task Ssl2Async()

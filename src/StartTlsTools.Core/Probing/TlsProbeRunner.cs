@@ -66,6 +66,9 @@ namespace StartTlsTools.Probing
         public int Retries { get; set; } = 3;
         public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
+        /// <summary>How many probes may run at once (the host limiter's cap).</summary>
+        public int MaxParallel => _limiter.MaxPerHost;
+
         /// <summary>Every TCP connection opened, retries included.</summary>
         public int ConnectionsOpened => Volatile.Read(ref _connections);
 
