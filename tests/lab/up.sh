@@ -28,7 +28,7 @@ declare -A LAB_PORTS=(
   [POP3]=10110        # Dovecot, STLS
   [POP3S]=10995       # Dovecot, implicit TLS
   [LEGACY_SMTP]=10125  # second Postfix: TLS 1.0-1.3, every cipher OpenSSL has at @SECLEVEL=0, STARTTLS
-  [LEGACY_SMTPS]=10466 # the same, implicit TLS (wrappermode)
+  [LEGACY_SMTPS]=10466 # the same, implicit TLS (wrappermode), server cipher order
 )
 # Parallel labs (one per work tree) shift every port by the same offset.
 PORT_OFFSET="${STARTTLS_LAB_PORT_OFFSET:-0}"
@@ -243,6 +243,7 @@ start_legacy_smtp() {
     echo "  -o syslog_name=postfix/legacys-${LAB_PORTS[LEGACY_SMTPS]}"
     echo "  -o smtpd_tls_wrappermode=yes"
     echo "  -o smtpd_tls_security_level=encrypt"
+    echo "  -o tls_preempt_cipherlist=yes"  # server's cipher order here, the client's on the STARTTLS listener
     sed -n '/^pickup/,$p' "$STATE/postfix/etc/master.cf"
   } >"$d/etc/master.cf"
   postfix -c "$d/etc" check

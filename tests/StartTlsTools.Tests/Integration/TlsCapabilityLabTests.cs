@@ -96,6 +96,23 @@ namespace StartTlsTools.Tests.Integration
             Assert.Equal((await LegacyStartTls.Value).CipherSuites.Count, summary.CipherSuitesAccepted);
         }
 
+        [Theory]
+        [InlineData(false, "Client")]
+        [InlineData(true, "Server")]
+        public async Task Server_order_is_detected_and_openssl_agrees_on_the_first_two_ranks(bool implicitTls, string expected)
+        {
+            // The legacy implicit listener sets tls_preempt_cipherlist=yes (server order); the STARTTLS one does not.
+            var report = await (implicitTls ? LegacyImplicit : LegacyStartTls).Value;
+            Assert.Equal(string.Join("; ", new[] { "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3" }.Select(v => v + "=" + expected)), report.Summary.ServerOrder);
+            foreach (string version in new[] { "TLSv1.2", "TLSv1.3" })
+            {
+                var top = report.CipherSuites.Where(r => r.TlsVersion == version).OrderBy(r => r.PreferenceRank).Take(2).Select(r => r.OpenSslName).ToList();
+                // Offer rank 2 before rank 1: a server with its own order still picks rank 1, one that follows the client picks rank 2.
+                string picked = await OpenSslNegotiatedAsync(report.Summary.Port, implicitTls, version, top[1] + ":" + top[0]);
+                Assert.Equal(implicitTls ? top[0] : top[1], picked);
+            }
+        }
+
         [Fact]
         public async Task Implicit_and_starttls_listeners_of_the_same_server_give_the_same_set()
         {
@@ -158,14 +175,19 @@ namespace StartTlsTools.Tests.Integration
                 .ToList();
         }
 
-        private static Task<bool> OpenSslAcceptsAsync(int port, bool implicitTls, string version, string name) => Task.Run(() =>
+        private static async Task<bool> OpenSslAcceptsAsync(int port, bool implicitTls, string version, string name) =>
+            await OpenSslNegotiatedAsync(port, implicitTls, version, name) == name;
+
+        /// <summary>The suite `openssl s_client` negotiated offering <paramref name="cipherList"/> at one version, or "" when the handshake failed.</summary>
+        private static Task<string> OpenSslNegotiatedAsync(int port, bool implicitTls, string version, string cipherList) => Task.Run(() =>
         {
             string flag = OpenSslVersionFlags.First(f => f.StartsWith(version + "=", StringComparison.Ordinal)).Split('=')[1];
-            string pin = version == "TLSv1.3" ? $"-ciphersuites {name}" : $"-cipher {name}:@SECLEVEL=0";
+            string pin = version == "TLSv1.3" ? $"-ciphersuites {cipherList}" : $"-cipher {cipherList}:@SECLEVEL=0";
             string starttls = implicitTls ? "" : "-starttls smtp -name client.lab.test ";
             var (_, output) = RunOpenSsl($"s_client -connect 127.0.0.1:{port} {starttls}{flag} {pin} -brief", "");
             // -brief prints "Ciphersuite: NAME" once the handshake completed.
-            return output.Contains("Ciphersuite: " + name + "\n", StringComparison.Ordinal) || output.Contains("Ciphersuite: " + name + "\r", StringComparison.Ordinal);
+            var match = System.Text.RegularExpressions.Regex.Match(output, @"(?m)^Ciphersuite: (\S+)\r?$");
+            return match.Success ? match.Groups[1].Value : "";
         });
 
         private static (int Exit, string Output) RunOpenSsl(string arguments, string stdin)
