@@ -305,7 +305,9 @@ namespace StartTlsTools.Probing
                     {
                         Accept(scan, second);
                         remaining.Remove(second.Suite!);
-                        int parts = Math.Max((remaining.Count + 127) / 128, Math.Min(Runner.MaxParallel, (remaining.Count + 79) / 80));
+                        // Each part ends with one refusal, so no more parts than windows of 128 need (at least 2 for
+                        // some parallelism): the scan is bound by the server's CPU, not by the length of one chain.
+                        int parts = Math.Min(Runner.MaxParallel, Math.Max(2, (remaining.Count + 127) / 128));
                         var split = Enumerable.Range(0, Math.Max(1, parts))
                             .Select(p => remaining.Where((_, i) => i % Math.Max(1, parts) == p).ToList()).Where(l => l.Count > 0).ToList();
                         await Task.WhenAll(split.Select(part => ShrinkAsync(version, scan, part))).ConfigureAwait(false);
