@@ -58,6 +58,7 @@ Describe 'Test-StartTls against the integration lab' {
     Context 'Module surface' {
 
         It 'exports Test-StartTls as a cmdlet' {
+            # Manifest.Tests.ps1 checks the full export list; other cmdlets live beside this one.
             $command = Get-Command -Module StartTlsTools -Name Test-StartTls
             $command.Name | Should -Be 'Test-StartTls'
             $command.CommandType | Should -Be 'Cmdlet'

@@ -40,6 +40,16 @@ stop_postfix() {
   stop_pidfile "$STATE/postfix/queue/pid/master.pid" master
 }
 
+stop_legacy_smtp() {
+  local etc="$STATE/legacy-postfix/etc"
+  [[ -f $etc/main.cf ]] || return 0
+  if postfix -c "$etc" status >/dev/null 2>&1; then
+    log "stopping legacy postfix"
+    postfix -c "$etc" stop >/dev/null 2>&1
+  fi
+  stop_pidfile "$STATE/legacy-postfix/queue/pid/master.pid" master
+}
+
 stop_dovecot() {
   stop_pidfile "$STATE/dovecot/run/master.pid" dovecot
 }
@@ -84,6 +94,7 @@ stop_prosody
 stop_vsftpd
 stop_inn
 # Reverse start order: Postfix uses Dovecot's auth socket.
+stop_legacy_smtp
 stop_postfix
 stop_dovecot
 log "lab stopped"

@@ -125,6 +125,35 @@ namespace StartTlsTools.Transport
             _end = bytes.Length + buffered;
         }
 
+        /// <summary>Bound for <see cref="ReadRawBytesAsync"/>: one TLS record (2^14 + 2048 bytes plus its header).</summary>
+        public const int MaxRawRead = 16384 + 2048 + 5;
+
+        /// <summary>
+        /// Reads exactly <paramref name="count"/> raw bytes (at most <see cref="MaxRawRead"/>) under the step timeout:
+        /// how the cipher probe reads TLS records itself, after the STARTTLS go-ahead, instead of using SslStream.
+        /// </summary>
+        public Task<byte[]> ReadRawBytesAsync(int count, string step)
+        {
+            if (count < 0 || count > MaxRawRead)
+                throw new StartTlsProtocolException($"The server announced {count} bytes during {step}, over the {MaxRawRead}-byte limit.");
+            return ReadChunkedAsync(count, step);
+        }
+
+        private Task<byte[]> ReadChunkedAsync(int count, string step) => RunStepAsync(step, async token =>
+        {
+            var result = new byte[count];
+            int copied = 0;
+            while (copied < count)
+            {
+                if (_end == _start) await FillAsync(step, token).ConfigureAwait(false);
+                int n = Math.Min(count - copied, _end - _start);
+                Buffer.BlockCopy(_buffer, _start, result, copied, n);
+                _start += n;
+                copied += n;
+            }
+            return result;
+        });
+
         /// <summary>Sends one command line with CRLF. <paramref name="shownAs"/> replaces the text in the transcript (secrets).</summary>
         public Task WriteLineAsync(string line, string step, string? shownAs = null)
         {

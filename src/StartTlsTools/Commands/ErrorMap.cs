@@ -42,5 +42,23 @@ namespace StartTlsTools.Commands
                 default: return For(tlsStatus == StartTlsStatus.Success ? StartTlsStatus.ProtocolError : tlsStatus);
             }
         }
+
+        /// <summary>Get-TlsCapability's statuses; the shared ones keep Test-StartTls's ids.</summary>
+        public static (string Id, ErrorCategory Category)? For(TlsCapabilityStatus status)
+        {
+            switch (status)
+            {
+                case TlsCapabilityStatus.Success: return null;
+                case TlsCapabilityStatus.Incomplete: return ("TlsCapabilityIncomplete", ErrorCategory.LimitsExceeded);
+                case TlsCapabilityStatus.NoTls: return ("TlsNotAccepted", ErrorCategory.NotEnabled);
+                case TlsCapabilityStatus.NotOffered: return For(StartTlsStatus.NotOffered);
+                case TlsCapabilityStatus.Refused: return For(StartTlsStatus.Refused);
+                case TlsCapabilityStatus.NameResolutionFailed: return For(StartTlsStatus.NameResolutionFailed);
+                case TlsCapabilityStatus.ConnectFailed: return For(StartTlsStatus.ConnectFailed);
+                case TlsCapabilityStatus.Timeout: return For(StartTlsStatus.Timeout);
+                case TlsCapabilityStatus.Cancelled: return For(StartTlsStatus.Cancelled);
+                default: return For(StartTlsStatus.ProtocolError);
+            }
+        }
     }
 }

@@ -830,6 +830,8 @@ namespace StartTlsTools.Tests.Fuzz
             new FuzzTarget("san", SanSeeds, DerDictionary, SanValue, SubjectAltNameReader),
             new FuzzTarget("banner-info", SmtpSeeds, SmtpDictionary, r => Bytes(SmtpReplies(r)), BannerInfoReader),
             new FuzzTarget("auth-mechanisms", SmtpSeeds, SmtpDictionary, r => Bytes(SmtpReplies(r)), AuthMechanismsReader),
+            new FuzzTarget("tls-records", TlsFuzzTargets.RecordSeeds, TlsFuzzTargets.Dictionary, TlsFuzzTargets.Records, TlsFuzzTargets.ReadFlight),
+            new FuzzTarget("tls-handshake", TlsFuzzTargets.MessageSeeds, TlsFuzzTargets.Dictionary, r => TlsFuzzTargets.MessageSeeds[r.Next(TlsFuzzTargets.MessageSeeds.Count)], TlsFuzzTargets.ParseMessages),
         }.Concat(BinaryProtocolTargets()).ToDictionary(t => t.Name);
 
         /// <summary>A certificate cut into the parts around its subjectAltName extension, to re-encode with another value.</summary>

@@ -45,6 +45,8 @@ namespace StartTlsTools.Tests.Fuzz
         [InlineData("postgresql-dialect", 100_000)]
         [InlineData("banner-info", 100_000)]
         [InlineData("auth-mechanisms", 100_000)]
+        [InlineData("tls-records", 100_000)]
+        [InlineData("tls-handshake", 100_000)]
         public void ParserThrowsOnlyTheDocumentedException_AndStaysWithinMemoryBounds(string parser, int defaultCases)
         {
             long cases = CasesPerParser(defaultCases);

@@ -1,0 +1,168 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using StartTlsTools.Protocols;
+using StartTlsTools.Transport;
+
+namespace StartTlsTools.Probing
+{
+    public enum ProbeKind
+    {
+        /// <summary>The server answered the ClientHello (ServerHello, alert or a hang-up): see the flight.</summary>
+        Answered,
+        /// <summary>The plaintext preamble ended without a STARTTLS go-ahead, for a reason retrying cannot fix.</summary>
+        PreambleFailed,
+        /// <summary>The probe could not be run (busy server after every retry, timeout, malformed answer).</summary>
+        Untested,
+    }
+
+    public sealed class ProbeResult
+    {
+        public ProbeKind Kind { get; set; }
+        public ServerFlight Flight { get; set; } = new ServerFlight();
+        /// <summary>Answered by closing the connection without an alert (how some servers refuse).</summary>
+        public bool ClosedWithoutAnswer { get; set; }
+        public StartTlsStatus? PreambleStatus { get; set; }
+        public string? Reason { get; set; }
+    }
+
+    /// <summary>
+    /// Runs one probe: a new TCP connection, the dialect's plaintext preamble up to the STARTTLS go-ahead (none in
+    /// implicit mode), one raw ClientHello, the server's first flight, a close_notify, and goodbye. The handshake is
+    /// never completed. Connections go through the host limiter; a busy server (421, "too many connections", refused
+    /// or dropped connects) is retried with exponential backoff and then reported as Untested.
+    /// </summary>
+    public sealed class TlsProbeRunner
+    {
+        private static readonly Regex BusyAnswer = new Regex(@"\b421\b|too many|busy|try again|temporar|overload", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        private readonly IPAddress _address;
+        private readonly int _port;
+        private readonly IStartTlsDialect _dialect;
+        private readonly DialectContext _context;
+        private readonly bool _implicitTls;
+        private readonly TimeSpan _timeout;
+        private readonly HostConnectionLimiter _limiter;
+        private readonly CancellationToken _cancel;
+        private int _connections;
+
+        public TlsProbeRunner(IPAddress address, int port, IStartTlsDialect dialect, DialectContext context, bool implicitTls,
+            TimeSpan timeout, HostConnectionLimiter limiter, CancellationToken cancel)
+        {
+            _address = address;
+            _port = port;
+            _dialect = dialect;
+            _context = context;
+            _implicitTls = implicitTls;
+            _timeout = timeout;
+            _limiter = limiter;
+            _cancel = cancel;
+        }
+
+        /// <summary>Retries after a busy answer; the delay doubles each time.</summary>
+        public int Retries { get; set; } = 3;
+        public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+        /// <summary>How many probes may run at once (the host limiter's cap).</summary>
+        public int MaxParallel => _limiter.MaxPerHost;
+
+        /// <summary>Every TCP connection opened, retries included.</summary>
+        public int ConnectionsOpened => Volatile.Read(ref _connections);
+
+        public async Task<ProbeResult> ProbeAsync(byte[] clientHello, bool untilServerHelloDone, TlsProtocolVersion version)
+        {
+            ProbeResult result = new ProbeResult { Kind = ProbeKind.Untested };
+            for (int attempt = 0; attempt <= Retries; attempt++)
+            {
+                if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(RetryDelay.TotalMilliseconds * (1 << (attempt - 1))), _cancel).ConfigureAwait(false);
+                bool retry;
+                (result, retry) = await OnceAsync(clientHello, untilServerHelloDone, version).ConfigureAwait(false);
+                if (!retry) return result;
+            }
+            result.Kind = ProbeKind.Untested;
+            result.Reason = $"{result.Reason} (still after {Retries} retries)";
+            return result;
+        }
+
+        private async Task<(ProbeResult, bool retry)> OnceAsync(byte[] clientHello, bool untilServerHelloDone, TlsProtocolVersion version)
+        {
+            var result = new ProbeResult();
+            using (await _limiter.AcquireAsync(_address.ToString(), _cancel).ConfigureAwait(false))
+            {
+                Socket socket;
+                try
+                {
+                    socket = await NetworkConnector.ConnectAsync(new[] { _address }, _port, _timeout, _cancel).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is ConnectFailedException || ex is StepTimeoutException)
+                {
+                    return (Untested(result, ex.Message), true);
+                }
+                Interlocked.Increment(ref _connections);
+                var transcript = new TranscriptRecorder(System.Diagnostics.Stopwatch.StartNew());
+                using (var session = new ProtocolSession(new NetworkStream(socket, ownsSocket: true), socket.Dispose, _timeout, _cancel, transcript))
+                {
+                    try
+                    {
+                        if (!_implicitTls)
+                        {
+                            PlainPhaseOutcome plain = await _dialect.NegotiateStartTlsAsync(session, _context).ConfigureAwait(false);
+                            if (plain.StopStatus is StartTlsStatus stop)
+                            {
+                                string reason = plain.StopReason ?? stop.ToString();
+                                if (BusyAnswer.IsMatch(reason + " " + plain.Banner + " " + plain.StartTlsReply)) return (Untested(result, "The server was busy: " + reason), true);
+                                result.Kind = ProbeKind.PreambleFailed;
+                                result.PreambleStatus = stop;
+                                result.Reason = reason;
+                                return (result, false);
+                            }
+                            session.DiscardBufferedPlaintext();
+                        }
+                    }
+                    catch (StepTimeoutException ex) { return (Untested(result, ex.Message), true); }
+                    catch (StartTlsProtocolException ex) when (ex is ConnectionClosedException) { return (Untested(result, ex.Message), true); }
+                    catch (StartTlsProtocolException ex)
+                    {
+                        result.Kind = ProbeKind.PreambleFailed;
+                        result.PreambleStatus = StartTlsStatus.ProtocolError;
+                        result.Reason = ex.Message;
+                        return (result, false);
+                    }
+
+                    try
+                    {
+                        await session.WriteAsync(clientHello, "the ClientHello", "(ClientHello)").ConfigureAwait(false);
+                        var reader = new ServerFlightReader(session.ReadRawBytesAsync);
+                        result.Flight = await reader.ReadAsync(untilServerHelloDone).ConfigureAwait(false);
+                        result.Kind = ProbeKind.Answered;
+                    }
+                    catch (ConnectionClosedException)
+                    {
+                        result.Kind = ProbeKind.Answered;
+                        result.ClosedWithoutAnswer = true;
+                    }
+                    catch (StepTimeoutException ex) { return (Untested(result, ex.Message), true); }
+                    catch (StartTlsProtocolException ex) { return (Untested(result, ex.Message), false); }
+
+                    if (result.Flight.ServerHello != null && result.Flight.Alert == null && version != TlsProtocolVersion.Ssl2)
+                    {
+                        // Best effort: a clean goodbye for the server's log; the result is already complete.
+                        try { await session.WriteAsync(ClientHelloBuilder.CloseNotify(version), "close_notify", "(close_notify)").ConfigureAwait(false); }
+                        catch (Exception ex) when (ex is StartTlsProtocolException || ex is StepTimeoutException) { }
+                    }
+                    return (result, false);
+                }
+            }
+        }
+
+        private static ProbeResult Untested(ProbeResult result, string reason)
+        {
+            result.Kind = ProbeKind.Untested;
+            result.Reason = reason;
+            return result;
+        }
+    }
+}

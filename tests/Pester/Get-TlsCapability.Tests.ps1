@@ -1,0 +1,88 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+<#
+    Get-TlsCapability end to end, in PowerShell, against the integration lab (tests/lab/up.sh):
+    the normal Postfix (TLS 1.2 and 1.3 only) and the legacy Postfix (TLS 1.0 to 1.3, wide cipher list).
+
+    Needs: the module built into out/StartTlsTools (dotnet build) and the lab running.
+
+        Invoke-Pester -Path tests/Pester/Get-TlsCapability.Tests.ps1 -Output Detailed
+#>
+
+Describe 'Get-TlsCapability against the integration lab' {
+
+    BeforeAll {
+        $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+        $manifestPath = Join-Path $repoRoot 'out/StartTlsTools/StartTlsTools.psd1'
+        if (-not (Test-Path -LiteralPath $manifestPath)) {
+            throw "The module is not built: $manifestPath is missing. Run 'dotnet build StartTlsTools.sln'."
+        }
+        Import-Module -Name $manifestPath -Force -ErrorAction Stop
+
+        $labDir = if ($env:STARTTLS_LAB_DIR) { $env:STARTTLS_LAB_DIR } else { '/tmp/starttlstools-lab' }
+        $labEnvPath = Join-Path $labDir 'lab.env'
+        if (-not (Test-Path -LiteralPath $labEnvPath)) {
+            throw "The integration lab is not running: $labEnvPath is missing. Start it with tests/lab/up.sh."
+        }
+        $Lab = @{}
+        foreach ($line in Get-Content -LiteralPath $labEnvPath) {
+            if ($line -match '^\s*(#|$)') { continue }
+            $key, $value = $line -split '=', 2
+            $value = $value.Trim()
+            if ($value -match '^\d+$') { $value = [int]$value }
+            $Lab[$key.Trim()] = $value
+        }
+        foreach ($required in 'LAB_SMTP_PORT', 'LAB_SMTP_PLAIN_PORT', 'LAB_LEGACY_SMTP_PORT', 'LAB_LEGACY_SMTPS_PORT') {
+            if (-not $Lab.ContainsKey($required)) { throw "$labEnvPath has no $required." }
+        }
+
+        $Modern = @(Get-TlsCapability -HostName localhost -Port $Lab.LAB_SMTP_PORT -EhloName client.lab.test -Summary)
+        $Legacy = @(Get-TlsCapability -HostName localhost -Port $Lab.LAB_LEGACY_SMTPS_PORT -ImplicitTls -EhloName client.lab.test -Summary)
+    }
+
+    AfterAll {
+        Remove-Module -Name StartTlsTools -ErrorAction SilentlyContinue
+    }
+
+    It 'declares both output types' {
+        $names = @((Get-Command -Name Get-TlsCapability).OutputType | ForEach-Object { $_.Name })
+        $names | Should -Contain 'StartTlsTools.TlsCipherSuiteResult'
+        $names | Should -Contain 'StartTlsTools.TlsCapabilitySummary'
+    }
+
+    It 'finds exactly TLS 1.2 and 1.3 on the normal Postfix' {
+        $summary = $Modern | Where-Object { $_ -is [StartTlsTools.TlsCapabilitySummary] }
+        $summary.Status | Should -Be 'Success'
+        $summary.VersionsAccepted | Should -Be 'TLSv1.2; TLSv1.3'
+        $suites = @($Modern | Where-Object { $_ -is [StartTlsTools.TlsCipherSuiteResult] })
+        @($suites | Select-Object -ExpandProperty TlsVersion -Unique | Sort-Object) -join ',' | Should -Be 'TLSv1.2,TLSv1.3'
+        $suites.CipherSuite | Should -Contain 'TLS_AES_256_GCM_SHA384'
+        $summary.ConnectionsOpened | Should -BeGreaterThan $suites.Count
+    }
+
+    It 'finds TLS 1.0 on the legacy server over implicit TLS' {
+        $summary = $Legacy | Where-Object { $_ -is [StartTlsTools.TlsCapabilitySummary] }
+        $summary.Status | Should -Be 'Success'
+        $summary.VersionsAccepted | Should -Match 'TLSv1\.0'
+        @($Legacy | Where-Object { $_ -is [StartTlsTools.TlsCipherSuiteResult] -and $_.TlsVersion -eq 'TLSv1.0' }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'writes flat objects that export to CSV' {
+        $csv = $Modern | Where-Object { $_ -is [StartTlsTools.TlsCipherSuiteResult] } | ConvertTo-Csv -NoTypeInformation
+        $csv[0] | Should -Match '"TlsVersion"'
+        $csv[0] | Should -Match '"PreferenceRank"'
+        $csv.Count | Should -BeGreaterThan 2
+    }
+
+    It 'reports a server without STARTTLS with a stable error id' {
+        $out = @(Get-TlsCapability -HostName localhost -Port $Lab.LAB_SMTP_PLAIN_PORT -EhloName client.lab.test -Summary -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be 1
+        $out[0].Status | Should -Be 'NotOffered'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'StartTlsNotOffered,*'
+    }
+
+    It 'rejects an invalid host name before connecting' {
+        $out = @(Get-TlsCapability -HostName 'bad host' -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be 0
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter,*'
+    }
+}
