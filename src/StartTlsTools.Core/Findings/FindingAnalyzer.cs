@@ -188,10 +188,10 @@ namespace StartTlsTools
             var (rating, why) = options.CipherClassifier.Classify(result.CipherSuite!);
             if (rating == CipherSuiteRating.Insecure)
                 findings.Add(new Finding(CipherSuiteInsecure, FindingSeverity.High, "The negotiated cipher suite is insecure",
-                    $"The server negotiated {result.CipherSuite}: {why}.", "RFC 9325 section 4.1"));
+                    $"The server negotiated {result.CipherSuite}: {why}.", "NCSC-NL TLS guidelines (2021); RFC 9325 section 4"));
             else if (rating == CipherSuiteRating.Weak)
                 findings.Add(new Finding(CipherSuiteWeak, FindingSeverity.Low, "The negotiated cipher suite is weak",
-                    $"The server negotiated {result.CipherSuite}: {why}.", "RFC 9325 section 4.2"));
+                    $"The server negotiated {result.CipherSuite}: {why}.", "NCSC-NL TLS guidelines (2021); RFC 9325 section 4"));
         }
 
         /// <summary>SASL mechanism names advertised in a capability list, in any protocol's spelling.</summary>

@@ -10,7 +10,7 @@ namespace StartTlsTools
         public bool ExpectStartTls { get; set; } = true;
         /// <summary>A certificate expiring within this many days is a finding (0 turns the check off).</summary>
         public int ExpiryWarningDays { get; set; } = DefaultExpiryWarningDays;
-        /// <summary>How negotiated cipher suites are rated; the name-based default unless replaced.</summary>
-        public ICipherSuiteClassifier CipherClassifier { get; set; } = CipherSuiteNameClassifier.Instance;
+        /// <summary>How negotiated cipher suites are rated: by the IANA registry, as Get-TlsCapability rates them.</summary>
+        public ICipherSuiteClassifier CipherClassifier { get; set; } = RegistryCipherSuiteClassifier.Instance;
     }
 }

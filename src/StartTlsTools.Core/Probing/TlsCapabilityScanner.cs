@@ -140,6 +140,7 @@ namespace StartTlsTools.Probing
             summary.Tls13Groups = Join(scan.Tls13Groups.Select(g => NamedGroupRegistry.Get(g).Name));
             summary.EcdheCurves = Join(scan.EcdheCurves.Select(g => NamedGroupRegistry.Get(g).Name));
             summary.WeakestRating = rows.Count > 0 ? rows.Min(r => r.Rating) : (CipherRating?)null;
+            summary.Findings = CapabilityFindingAnalyzer.Analyze(summary, rows);
             if (scan.CertificateDer != null)
             {
                 try

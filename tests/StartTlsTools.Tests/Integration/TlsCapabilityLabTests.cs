@@ -93,6 +93,11 @@ namespace StartTlsTools.Tests.Integration
             Assert.Contains("TLSv1.2=", summary.ServerOrder);
             Assert.Equal("CN=mail.lab.test, O=StartTlsTools lab", summary.CertificateSubject);
             Assert.Equal(CipherRating.Insecure, summary.WeakestRating);
+            // What that means for security: legacy versions and insecure suites accepted, as findings.
+            Assert.Contains(CapabilityFindingAnalyzer.LegacyVersionAccepted, summary.FindingIds);
+            Assert.Contains(CapabilityFindingAnalyzer.InsecureCipherSuitesAccepted, summary.FindingIds);
+            Assert.Equal(FindingSeverity.High, summary.Findings[0].Severity);
+            Assert.DoesNotContain(CapabilityFindingAnalyzer.Tls13NotSupported, summary.FindingIds);
             Assert.Equal((await LegacyStartTls.Value).CipherSuites.Count, summary.CipherSuitesAccepted);
         }
 
@@ -141,6 +146,13 @@ namespace StartTlsTools.Tests.Integration
             int budget = report.CipherSuites.Count + 6 + groups + 2 + 8;
             Assert.True(summary.ConnectionsOpened <= budget, $"{summary.ConnectionsOpened} connections, budget {budget}");
             Assert.True(summary.ConnectionsOpened >= report.CipherSuites.Count + 2);
+
+            // The lab's normal Postfix accepts TLS 1.2 and 1.3 only: no legacy-version finding. Its one High finding is
+            // Postfix's opportunistic-TLS default, which accepts anonymous DH suites (smtpd_tls_exclude_ciphers is empty).
+            Assert.DoesNotContain(CapabilityFindingAnalyzer.LegacyVersionAccepted, summary.FindingIds);
+            Assert.Equal(new[] { CapabilityFindingAnalyzer.InsecureCipherSuitesAccepted },
+                summary.Findings.Where(f => f.Severity >= FindingSeverity.High).Select(f => f.Id));
+            Assert.All(report.CipherSuites.Where(r => r.Rating == CipherRating.Insecure), r => Assert.Equal("anon", r.Authentication));
         }
 
         [Fact]

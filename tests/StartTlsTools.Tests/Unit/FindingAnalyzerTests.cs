@@ -199,15 +199,45 @@ namespace StartTlsTools.Tests.Unit
         [InlineData("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "CipherSuiteWeak", "SHA-1")]
         [InlineData("TLS_RSA_WITH_AES_128_GCM_SHA256", "CipherSuiteWeak", "forward secrecy")]
         [InlineData("TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "CipherSuiteWeak", "CBC")]
-        public void Insecure_and_weak_cipher_suites_are_found(string suite, string id, string why)
+        public void Name_classifier_finds_insecure_and_weak_cipher_suites(string suite, string id, string why)
         {
             var result = Healthy();
             result.CipherSuite = suite;
-            var findings = Analyze(result);
+            var findings = Analyze(result, new FindingOptions { CipherClassifier = CipherSuiteNameClassifier.Instance });
             var finding = Assert.Single(findings, f => f.Id.StartsWith("CipherSuite", StringComparison.Ordinal));
             Assert.Equal(id, finding.Id);
             Assert.Contains(why, finding.Detail, StringComparison.OrdinalIgnoreCase);
             Assert.Contains(suite, finding.Detail);
+        }
+
+        /// <summary>The default: the registry's NCSC-NL rating, the same one Get-TlsCapability reports.</summary>
+        [Theory]
+        [InlineData("TLS_RSA_WITH_NULL_SHA256", "CipherSuiteInsecure", "Insufficient")]
+        [InlineData("TLS_ECDHE_RSA_WITH_RC4_128_SHA", "CipherSuiteInsecure", "Insufficient")]
+        [InlineData("TLS_DH_anon_WITH_AES_128_CBC_SHA", "CipherSuiteInsecure", "anon")]
+        [InlineData("TLS_RSA_WITH_DES_CBC_SHA", "CipherSuiteInsecure", "Insufficient")]
+        [InlineData("TLS_RSA_WITH_3DES_EDE_CBC_SHA", "CipherSuiteWeak", "Phase out")]
+        [InlineData("TLS_RSA_WITH_AES_128_GCM_SHA256", "CipherSuiteWeak", "key exchange RSA")]
+        [InlineData("TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256", "CipherSuiteWeak", "Camellia")]
+        [InlineData("TLS_FAKE_WITH_NULL_SHA", "CipherSuiteInsecure", "NULL")] // not in the registry: the name classifier decides
+        public void Registry_rating_is_the_default(string suite, string id, string why)
+        {
+            var result = Healthy();
+            result.CipherSuite = suite;
+            var finding = Assert.Single(Analyze(result), f => f.Id.StartsWith("CipherSuite", StringComparison.Ordinal));
+            Assert.Equal(id, finding.Id);
+            Assert.Contains(why, finding.Detail, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("NCSC-NL", finding.Reference);
+        }
+
+        [Theory]
+        [InlineData("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")]   // NCSC-NL "Sufficient": no finding by default
+        [InlineData("TLS_DHE_RSA_WITH_AES_256_GCM_SHA384")]
+        public void Registry_sufficient_and_good_suites_give_no_finding(string suite)
+        {
+            var result = Healthy();
+            result.CipherSuite = suite;
+            Assert.DoesNotContain(Analyze(result), f => f.Id.StartsWith("CipherSuite", StringComparison.Ordinal));
         }
 
         [Theory]
