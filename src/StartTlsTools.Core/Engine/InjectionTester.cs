@@ -1,11 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using StartTlsTools.Protocols;
@@ -117,39 +115,21 @@ namespace StartTlsTools
                 string ending = await ListenAsync(session, lines, cancel).ConfigureAwait(false);
                 Decide(result, lines, ending);
             }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            catch (Exception ex) when (FailureClassifier.TryClassify(ex, cancel, out StartTlsStatus status, out string reason))
             {
-                Inconclusive(result, StartTlsStatus.Cancelled, "The test was cancelled.");
-            }
-            catch (StepTimeoutException ex)
-            {
-                Inconclusive(result, StartTlsStatus.Timeout, "The probe connection timed out: " + ex.Message);
-            }
-            catch (NameResolutionFailedException ex)
-            {
-                Inconclusive(result, StartTlsStatus.NameResolutionFailed, ex.Message);
-            }
-            catch (ConnectFailedException ex)
-            {
-                Inconclusive(result, StartTlsStatus.ConnectFailed, ex.Message);
-            }
-            catch (TlsHandshakeFailedException ex)
-            {
-                // The sanity handshake worked, so the pipelined bytes broke this one: the server fed them to its TLS
-                // layer as handshake data (Dovecot does: "wrong version number") or hung up. Either way no TLS session
-                // exists in which the command could run. A plaintext answer would be a separate bug, in the transcript.
-                result.Status = StartTlsStatus.HandshakeFailed;
-                result.Verdict = InjectionVerdict.NotVulnerable;
-                result.Reason = "The server rejected the TLS handshake that followed the pipelined command (it treated the buffered plaintext " +
-                    "as TLS data, or hung up), so the command could not run inside TLS. " + ex.Message;
-            }
-            catch (StartTlsProtocolException ex)
-            {
-                Inconclusive(result, StartTlsStatus.ProtocolError, ex.Message);
-            }
-            catch (Exception ex) when (ex is IOException || ex is SocketException || ex is AuthenticationException || ex is ObjectDisposedException)
-            {
-                Inconclusive(result, StartTlsStatus.ProtocolError, $"The probe connection failed: {ex.Message}");
+                if (status == StartTlsStatus.HandshakeFailed)
+                {
+                    // The sanity handshake worked, so the pipelined bytes broke this one: the server fed them to its TLS
+                    // layer as handshake data (Dovecot does: "wrong version number") or hung up. Either way no TLS session
+                    // exists in which the command could run. A plaintext answer would be a separate bug, in the transcript.
+                    result.Status = StartTlsStatus.HandshakeFailed;
+                    result.Verdict = InjectionVerdict.NotVulnerable;
+                    result.Reason = "The server rejected the TLS handshake that followed the pipelined command (it treated the buffered plaintext " +
+                        "as TLS data, or hung up), so the command could not run inside TLS. " + reason;
+                }
+                else if (status == StartTlsStatus.Timeout) Inconclusive(result, status, "The probe connection timed out: " + reason);
+                else if (status == StartTlsStatus.ProtocolError && !(ex is StartTlsProtocolException)) Inconclusive(result, status, $"The probe connection failed: {ex.Message}");
+                else Inconclusive(result, status, reason);
             }
             finally
             {

@@ -1,9 +1,7 @@
 using System;
 using System.Diagnostics;
-using System.IO;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using StartTlsTools.Protocols;
@@ -71,34 +69,9 @@ namespace StartTlsTools
                 if (options.ImplicitTls) await RunImplicitAsync(open, dialect, options).ConfigureAwait(false);
                 else await RunStartTlsAsync(open, dialect, options).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            catch (Exception ex) when (FailureClassifier.TryClassify(ex, cancel, out StartTlsStatus status, out string reason))
             {
-                Fail(result, StartTlsStatus.Cancelled, "The test was cancelled.");
-            }
-            catch (StepTimeoutException ex)
-            {
-                Fail(result, StartTlsStatus.Timeout, ex.Message);
-            }
-            catch (NameResolutionFailedException ex)
-            {
-                Fail(result, StartTlsStatus.NameResolutionFailed, ex.Message);
-            }
-            catch (ConnectFailedException ex)
-            {
-                Fail(result, StartTlsStatus.ConnectFailed, ex.Message);
-            }
-            catch (TlsHandshakeFailedException ex)
-            {
-                Fail(result, StartTlsStatus.HandshakeFailed, ex.Message);
-            }
-            catch (StartTlsProtocolException ex)
-            {
-                Fail(result, StartTlsStatus.ProtocolError, ex.Message);
-            }
-            catch (Exception ex) when (ex is IOException || ex is SocketException || ex is AuthenticationException || ex is ObjectDisposedException)
-            {
-                // Anything the network throws that a step did not already classify is still the server's doing.
-                Fail(result, StartTlsStatus.ProtocolError, $"The connection failed: {ex.Message}");
+                Fail(result, status, reason);
             }
             finally
             {

@@ -78,22 +78,12 @@ namespace StartTlsTools.Transport
         });
 
         /// <summary>Reads exactly <paramref name="count"/> bytes, for binary dialects.</summary>
-        public Task<byte[]> ReadBytesAsync(int count, string step) => RunStepAsync(step, async token =>
+        public Task<byte[]> ReadBytesAsync(int count, string step)
         {
             if (count < 0 || count > MaxLineLength)
                 throw new StartTlsProtocolException($"The server announced {count} bytes during {step}, over the {MaxLineLength}-byte record limit.");
-            var result = new byte[count];
-            int copied = 0;
-            while (copied < count)
-            {
-                if (_end == _start) await FillAsync(step, token).ConfigureAwait(false);
-                int n = Math.Min(count - copied, _end - _start);
-                Buffer.BlockCopy(_buffer, _start, result, copied, n);
-                _start += n;
-                copied += n;
-            }
-            return result;
-        });
+            return ReadExactlyAsync(count, step);
+        }
 
         /// <summary>
         /// Returns whatever bytes are buffered, or waits for the next read when none are: for dialects that are not
@@ -136,10 +126,11 @@ namespace StartTlsTools.Transport
         {
             if (count < 0 || count > MaxRawRead)
                 throw new StartTlsProtocolException($"The server announced {count} bytes during {step}, over the {MaxRawRead}-byte limit.");
-            return ReadChunkedAsync(count, step);
+            return ReadExactlyAsync(count, step);
         }
 
-        private Task<byte[]> ReadChunkedAsync(int count, string step) => RunStepAsync(step, async token =>
+        /// <summary>Reads exactly <paramref name="count"/> bytes, already checked against the caller's bound.</summary>
+        private Task<byte[]> ReadExactlyAsync(int count, string step) => RunStepAsync(step, async token =>
         {
             var result = new byte[count];
             int copied = 0;
