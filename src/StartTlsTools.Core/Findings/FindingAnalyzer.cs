@@ -194,6 +194,14 @@ namespace StartTlsTools
                     $"The server negotiated {result.CipherSuite}: {why}.", "NCSC-NL TLS guidelines (2021); RFC 9325 section 4"));
         }
 
+        /// <summary>
+        /// FTP's FEAT line "AUTH TLS" names RFC 2228 security mechanisms (TLS, TLS-C, TLS-P, SSL: RFC 4217), i.e. the
+        /// STARTTLS command itself, not a way to log in.
+        /// </summary>
+        private static bool IsTlsSecurityMechanism(string name) =>
+            name.Equals("TLS", StringComparison.OrdinalIgnoreCase) || name.Equals("TLS-C", StringComparison.OrdinalIgnoreCase) ||
+            name.Equals("TLS-P", StringComparison.OrdinalIgnoreCase) || name.Equals("SSL", StringComparison.OrdinalIgnoreCase);
+
         /// <summary>SASL mechanism names advertised in a capability list, in any protocol's spelling.</summary>
         public static IEnumerable<string> SaslMechanisms(IEnumerable<string> capabilities)
         {
@@ -208,7 +216,7 @@ namespace StartTlsTools
                 else if (keyword == "AUTH" || keyword == "SASL") names = tokens.Skip(1);                                                 // SMTP, POP3, NNTP, Sieve
                 else continue;
                 foreach (string name in names)
-                    if (name.Length > 0 && seen.Add(name)) yield return name.ToUpperInvariant();
+                    if (name.Length > 0 && !IsTlsSecurityMechanism(name) && seen.Add(name)) yield return name.ToUpperInvariant();
             }
         }
 

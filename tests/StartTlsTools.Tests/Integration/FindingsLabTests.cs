@@ -25,6 +25,15 @@ namespace StartTlsTools.Tests.Integration
         }
 
         [Fact]
+        public async Task Vsftpd_auth_tls_in_feat_is_not_mistaken_for_a_login_before_tls()
+        {
+            var result = await new StartTlsTester().TestAsync(Lab.Current.Options(StartTlsProtocol.Ftp, "LAB_FTP_PORT"));
+            Assert.Equal(StartTlsStatus.Success, result.Status);
+            Assert.Contains("AUTH TLS", result.CapabilitiesBeforeTls);
+            Assert.DoesNotContain(result.Findings, f => f.Id == FindingAnalyzer.AuthBeforeTls || f.Severity >= FindingSeverity.Low);
+        }
+
+        [Fact]
         public async Task Postfix_without_tls_is_starttls_not_offered()
         {
             var result = await new StartTlsTester().TestAsync(Lab.Current.Options(StartTlsProtocol.Smtp, "LAB_SMTP_PLAIN_PORT"));

@@ -52,6 +52,7 @@ namespace StartTlsTools.Tests.Unit
         [InlineData(StartTlsProtocol.Smtp, "PIPELINING; STARTTLS", "PIPELINING; AUTH PLAIN")]
         [InlineData(StartTlsProtocol.Imap, "IMAP4rev1; STARTTLS; LOGINDISABLED", "IMAP4rev1; AUTH=PLAIN")]
         [InlineData(StartTlsProtocol.Pop3, "TOP; STLS", "TOP; USER; SASL PLAIN")]
+        [InlineData(StartTlsProtocol.Ftp, "AUTH TLS; PBSZ; PROT; SIZE", "PBSZ; PROT; SIZE")] // AUTH TLS is FTP's STARTTLS, not a login
         public void Healthy_result_has_no_findings_beyond_info(StartTlsProtocol protocol, string before, string after)
         {
             var result = Healthy(protocol, before, after);
