@@ -6,7 +6,8 @@
 .DESCRIPTION
     Build  dotnet build StartTlsTools.sln; leaves an importable module in out/StartTlsTools.
     Docs   Compiles docs/en-US (PlatyPS Markdown) into MAML and about-topic help in
-           out/StartTlsTools/en-US. Needs the platyPS module; skipped with a warning without it.
+           out/StartTlsTools/en-US. Installs the platyPS module for the current user when it is
+           missing, and fails when it cannot: the compiled-help tests must not pass by skipping.
     Test   On Linux with bash: bash tests/run-all.sh (the project's full test command).
            Elsewhere: dotnet test, then the Pester 5 tests in tests/Pester when Pester 5 is
            installed. Test-StartTls.Tests.ps1 needs the integration lab (tests/lab/up.sh, Linux)
@@ -77,8 +78,10 @@ function Invoke-BuildTask {
 function Invoke-DocsTask {
     $platyPS = Get-Module -ListAvailable -Name platyPS | Sort-Object -Property Version -Descending | Select-Object -First 1
     if (-not $platyPS) {
-        Write-Warning 'PlatyPS is not installed, so the help was not compiled (Install-Module platyPS -Scope CurrentUser). Skipping the Docs task.'
-        return
+        Write-Host '> Install-Module platyPS -Scope CurrentUser' -ForegroundColor Cyan
+        Install-Module -Name platyPS -Scope CurrentUser -Force -ErrorAction Stop
+        $platyPS = Get-Module -ListAvailable -Name platyPS | Sort-Object -Property Version -Descending | Select-Object -First 1
+        if (-not $platyPS) { throw 'platyPS could not be installed, so the help cannot be compiled.' }
     }
     Import-Module -Name $platyPS.Path -Force
     $helpDir = Join-Path $ModuleDir 'en-US'
