@@ -69,12 +69,7 @@ namespace StartTlsTools.Cli
         {
             using (options.Password)
             {
-                var problems = options.Validate();
-                if (problems.Count > 0)
-                {
-                    foreach (string problem in problems) stderr.WriteLine("error: " + problem);
-                    return ExitCodes.Usage;
-                }
+                if (!CliInputs.IsValid(options.Validate(), stderr)) return ExitCodes.Usage;
                 SmtpAuthResult result = await new SmtpAuthPlainClient().AuthenticateAsync(options, cancel);
                 if (json) stdout.WriteLine(ResultWriter.ToJson(result));
                 else ResultWriter.WriteList(result, stdout);

@@ -49,12 +49,7 @@ namespace StartTlsTools.Cli
 
         private static async Task<int> RunAsync(TlsCapabilityOptions options, bool withSummary, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
         {
-            var problems = options.Validate();
-            if (problems.Count > 0)
-            {
-                foreach (string problem in problems) stderr.WriteLine("error: " + problem);
-                return ExitCodes.Usage;
-            }
+            if (!CliInputs.IsValid(options.Validate(), stderr)) return ExitCodes.Usage;
             TlsCapabilityReport report = await new TlsCapabilityScanner().ScanAsync(options, cancel);
             if (json)
             {

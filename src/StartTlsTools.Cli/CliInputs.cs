@@ -5,12 +5,19 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace StartTlsTools.Cli
 {
-    /// <summary>Inputs the newer commands share: trusted roots from files, and a password that never comes from an argument.</summary>
+    /// <summary>Inputs every command shares: validation messages, trusted roots from files, and a password that never comes from an argument.</summary>
     internal static class CliInputs
     {
         public const string DefaultPasswordVariable = "STARTTLS_PASSWORD";
         /// <summary>Longer input on stdin is a mistake (a file piped by accident), not a password.</summary>
         private const int MaxPasswordLength = 4096;
+
+        /// <summary>True when there are no problems; otherwise each is written to stderr as "error: ...".</summary>
+        public static bool IsValid(System.Collections.Generic.IReadOnlyList<string> problems, TextWriter stderr)
+        {
+            foreach (string problem in problems) stderr.WriteLine("error: " + problem);
+            return problems.Count == 0;
+        }
 
         /// <summary>False (with a message on stderr) when a file cannot be read as a certificate.</summary>
         public static bool TryLoadRoots(string[]? files, X509Certificate2Collection into, TextWriter stderr)

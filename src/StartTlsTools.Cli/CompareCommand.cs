@@ -52,12 +52,7 @@ namespace StartTlsTools.Cli
 
         private static async Task<int> RunAsync(ImplicitVsStartTlsOptions options, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
         {
-            var problems = options.Validate();
-            if (problems.Count > 0)
-            {
-                foreach (string problem in problems) stderr.WriteLine("error: " + problem);
-                return ExitCodes.Usage;
-            }
+            if (!CliInputs.IsValid(options.Validate(), stderr)) return ExitCodes.Usage;
             ImplicitVsStartTlsComparison result = await new ImplicitVsStartTlsComparer().CompareAsync(options, cancel);
             if (json) stdout.WriteLine(ResultWriter.ToJson(result));
             else ResultWriter.WriteList(result, stdout);

@@ -41,18 +41,7 @@ namespace StartTlsTools.Cli
                     },
                     Wait = TimeSpan.FromSeconds(parse.GetValue(wait)),
                 };
-                foreach (string file in parse.GetValue(trustedRoots) ?? Array.Empty<string>())
-                {
-                    try
-                    {
-                        options.Target.TrustedRoots.Add(X509CertificateLoader.LoadCertificateFromFile(file));
-                    }
-                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.Cryptography.CryptographicException)
-                    {
-                        stderr.WriteLine($"error: cannot read trusted root '{file}': {ex.Message}");
-                        return Task.FromResult(ExitCodes.Usage);
-                    }
-                }
+                if (!CliInputs.TryLoadRoots(parse.GetValue(trustedRoots), options.Target.TrustedRoots, stderr)) return Task.FromResult(ExitCodes.Usage);
                 return RunAsync(options, parse.GetValue(json), stdout, stderr, cancel);
             });
             return command;
@@ -61,12 +50,7 @@ namespace StartTlsTools.Cli
         /// <summary>Exit codes: 0 not vulnerable, 1 vulnerable or inconclusive, 2 bad usage.</summary>
         private static async Task<int> RunAsync(InjectionTestOptions options, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
         {
-            var problems = options.Validate();
-            if (problems.Count > 0)
-            {
-                foreach (string problem in problems) stderr.WriteLine("error: " + problem);
-                return ExitCodes.Usage;
-            }
+            if (!CliInputs.IsValid(options.Validate(), stderr)) return ExitCodes.Usage;
             StartTlsInjectionResult result = await new InjectionTester().TestAsync(options, cancel);
             if (json) stdout.WriteLine(ResultWriter.ToJson(result));
             else ResultWriter.WriteList(result, stdout);

@@ -40,18 +40,7 @@ namespace StartTlsTools.Cli
                     IncludeTranscript = parse.GetValue(transcript),
                     ExpiryWarningDays = parse.GetValue(expiryDays),
                 };
-                foreach (string file in parse.GetValue(trustedRoots) ?? Array.Empty<string>())
-                {
-                    try
-                    {
-                        options.TrustedRoots.Add(X509CertificateLoader.LoadCertificateFromFile(file));
-                    }
-                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.Cryptography.CryptographicException)
-                    {
-                        stderr.WriteLine($"error: cannot read trusted root '{file}': {ex.Message}");
-                        return System.Threading.Tasks.Task.FromResult(ExitCodes.Usage);
-                    }
-                }
+                if (!CliInputs.TryLoadRoots(parse.GetValue(trustedRoots), options.TrustedRoots, stderr)) return System.Threading.Tasks.Task.FromResult(ExitCodes.Usage);
                 return RunAsync(options, parse.GetValue(json), stdout, stderr, cancel);
             });
             return command;
@@ -59,12 +48,7 @@ namespace StartTlsTools.Cli
 
         private static async System.Threading.Tasks.Task<int> RunAsync(StartTlsTestOptions options, bool json, TextWriter stdout, TextWriter stderr, System.Threading.CancellationToken cancel)
         {
-            var problems = options.Validate();
-            if (problems.Count > 0)
-            {
-                foreach (string problem in problems) stderr.WriteLine("error: " + problem);
-                return ExitCodes.Usage;
-            }
+            if (!CliInputs.IsValid(options.Validate(), stderr)) return ExitCodes.Usage;
             StartTlsResult result = await new StartTlsTester().TestAsync(options, cancel);
             if (json) stdout.WriteLine(ResultWriter.ToJson(result));
             else ResultWriter.WriteList(result, stdout);
