@@ -85,10 +85,8 @@ namespace StartTlsTools
                 IPAddress[] addresses = await NetworkConnector.ResolveAsync(target.HostName, _lookup, target.Timeout, cancel).ConfigureAwait(false);
                 Socket socket = await NetworkConnector.ConnectAsync(addresses, result.Port, target.Timeout, cancel).ConfigureAwait(false);
                 result.IPAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
-                session = new ProtocolSession(new NetworkStream(socket, ownsSocket: true), socket.Dispose, target.Timeout, listening.Token, transcript)
-                {
-                    InjectAfterStartTls = result.InjectedCommand,
-                };
+                session = ProtocolSession.OverSocket(socket, target.Timeout, listening.Token, transcript);
+                session.InjectAfterStartTls = result.InjectedCommand;
 
                 PlainPhaseOutcome plain = await dialect.NegotiateStartTlsAsync(session, context).ConfigureAwait(false);
                 result.StartTlsReply = plain.StartTlsReply;

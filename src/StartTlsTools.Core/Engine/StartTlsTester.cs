@@ -63,7 +63,7 @@ namespace StartTlsTools
                 Socket socket = await NetworkConnector.ConnectAsync(addresses, result.Port, options.Timeout, cancel).ConfigureAwait(false);
                 result.ConnectMs = clock.Elapsed.TotalMilliseconds;
                 result.IPAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
-                session = new ProtocolSession(new NetworkStream(socket, ownsSocket: true), socket.Dispose, options.Timeout, cancel, transcript);
+                session = ProtocolSession.OverSocket(socket, options.Timeout, cancel, transcript);
 
                 var open = new OpenSession(session, context, result, clock, beforeClose);
                 if (options.ImplicitTls) await RunImplicitAsync(open, dialect, options).ConfigureAwait(false);

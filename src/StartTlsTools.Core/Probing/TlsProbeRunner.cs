@@ -103,7 +103,7 @@ namespace StartTlsTools.Probing
                 }
                 Interlocked.Increment(ref _connections);
                 var transcript = new TranscriptRecorder(System.Diagnostics.Stopwatch.StartNew());
-                using (var session = new ProtocolSession(new NetworkStream(socket, ownsSocket: true), socket.Dispose, _timeout, _cancel, transcript))
+                using (var session = ProtocolSession.OverSocket(socket, _timeout, _cancel, transcript))
                 {
                     try
                     {

@@ -39,6 +39,10 @@ namespace StartTlsTools.Transport
             _buffer = new byte[maxLineLength + 2];
         }
 
+        /// <summary>A session that owns a connected socket: aborting a step or disposing the session closes it.</summary>
+        public static ProtocolSession OverSocket(System.Net.Sockets.Socket socket, TimeSpan stepTimeout, CancellationToken cancel, TranscriptRecorder transcript) =>
+            new ProtocolSession(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), socket.Dispose, stepTimeout, cancel, transcript);
+
         public TimeSpan StepTimeout { get; }
         public int MaxLineLength { get; }
         public TranscriptRecorder Transcript { get; }
