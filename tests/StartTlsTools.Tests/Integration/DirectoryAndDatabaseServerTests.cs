@@ -24,15 +24,7 @@ namespace StartTlsTools.Tests.Integration
         {
             var result = await new StartTlsTester().TestAsync(Lab.Current.Options(protocol, portKey, implicitTls));
 
-            Assert.True(result.Status == StartTlsStatus.Success, result.Reason);
-            Assert.Equal(implicitTls ? null : true, result.StartTlsOffered);
-            Assert.True(result.TlsEstablished);
-            Assert.Equal(TlsProtocolVersion.Tls13, result.TlsVersion);
-            Assert.StartsWith("TLS_", result.CipherSuite);
-            Assert.True(result.CertificateValid, result.CertificateError);
-            Assert.True(result.HostnameMatches);
-            Assert.Contains("DNS:mail.lab.test", result.CertificateSubjectAlternativeNames);
-            Assert.Equal(Lab.Current.Ca.Subject, result.CertificateIssuer);
+            Lab.AssertUpgradedWithTheLabCertificate(result, implicitTls);
             Assert.Equal("127.0.0.1", result.IPAddress);
             Assert.True(result.ConnectMs <= result.TimeToSecureChannelMs && result.TimeToSecureChannelMs <= result.TotalMs);
             Assert.Equal(0, result.PlaintextBytesDiscardedAtUpgrade);

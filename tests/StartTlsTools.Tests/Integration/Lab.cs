@@ -73,6 +73,20 @@ namespace StartTlsTools.Tests.Integration
             return tester.TestAsync(Options(protocol, portKey, host: hostName));
         }
 
+        /// <summary>What every lab server must show: TLS 1.3 after the upgrade, and the lab's certificate, valid for the name.</summary>
+        public static void AssertUpgradedWithTheLabCertificate(StartTlsResult result, bool implicitTls)
+        {
+            Xunit.Assert.True(result.Status == StartTlsStatus.Success, result.Reason);
+            Xunit.Assert.Equal(implicitTls ? null : true, result.StartTlsOffered);
+            Xunit.Assert.True(result.TlsEstablished);
+            Xunit.Assert.Equal(TlsProtocolVersion.Tls13, result.TlsVersion);
+            Xunit.Assert.StartsWith("TLS_", result.CipherSuite);
+            Xunit.Assert.True(result.CertificateValid, result.CertificateError);
+            Xunit.Assert.True(result.HostnameMatches);
+            Xunit.Assert.Contains("DNS:mail.lab.test", result.CertificateSubjectAlternativeNames);
+            Xunit.Assert.Equal(Lab.Current.Ca.Subject, result.CertificateIssuer);
+        }
+
         public StartTlsTestOptions Options(StartTlsProtocol protocol, string portKey, bool implicitTls = false, bool trustLabCa = true, string host = "localhost")
         {
             var options = new StartTlsTestOptions

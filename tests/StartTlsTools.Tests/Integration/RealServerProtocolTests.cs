@@ -32,15 +32,7 @@ namespace StartTlsTools.Tests.Integration
         {
             var result = await new StartTlsTester().TestAsync(Lab.Current.Options(protocol, portKey, implicitTls));
 
-            Assert.True(result.Status == StartTlsStatus.Success, result.Reason);
-            Assert.Equal(implicitTls ? null : true, result.StartTlsOffered);
-            Assert.True(result.TlsEstablished);
-            Assert.Equal(TlsProtocolVersion.Tls13, result.TlsVersion);
-            Assert.StartsWith("TLS_", result.CipherSuite);
-            Assert.True(result.CertificateValid, result.CertificateError);
-            Assert.True(result.HostnameMatches);
-            Assert.Contains("DNS:mail.lab.test", result.CertificateSubjectAlternativeNames);
-            Assert.Equal(Lab.Current.Ca.Subject, result.CertificateIssuer);
+            Lab.AssertUpgradedWithTheLabCertificate(result, implicitTls);
             Assert.NotNull(result.Banner);
             Assert.NotNull(result.CapabilitiesAfterTls);
             if (implicitTls) Assert.Null(result.CapabilitiesBeforeTls);
