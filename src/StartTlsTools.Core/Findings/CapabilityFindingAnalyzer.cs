@@ -22,10 +22,10 @@ namespace StartTlsTools
         };
 
         /// <summary>Most severe first. Nothing when the enumeration found no TLS at all.</summary>
-        public static Finding[] Analyze(TlsCapabilitySummary summary, IReadOnlyList<TlsCipherSuiteResult> suites)
+        public static FindingList Analyze(TlsCapabilitySummary summary, IReadOnlyList<TlsCipherSuiteResult> suites)
         {
             var findings = new List<Finding>();
-            if (suites.Count == 0) return findings.ToArray();
+            if (suites.Count == 0) return new FindingList(findings);
 
             var versions = suites.Select(s => s.TlsVersion).Distinct().ToList();
             var legacy = versions.Where(v => v == "SSLv2" || v == "SSLv3" || v == "TLSv1.0" || v == "TLSv1.1").ToList();
@@ -51,7 +51,7 @@ namespace StartTlsTools
                     $"Per version: {summary.ServerOrder}. With weak suites accepted, the client decides whether they are used.",
                     "RFC 9325 section 4.2"));
 
-            return findings.Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f).ToArray();
+            return new FindingList(findings.Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f));
         }
 
         private static void AddSuites(List<Finding> findings, IReadOnlyList<TlsCipherSuiteResult> suites, CipherRating rating,

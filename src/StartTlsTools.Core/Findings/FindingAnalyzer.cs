@@ -48,7 +48,7 @@ namespace StartTlsTools
         public const int MinimumRsaKeyBits = 2048;
 
         /// <summary>The findings for a result, most severe first (stable order within a severity).</summary>
-        public static Finding[] Analyze(StartTlsResult result, FindingOptions? options = null, DateTime? nowUtc = null)
+        public static FindingList Analyze(StartTlsResult result, FindingOptions? options = null, DateTime? nowUtc = null)
         {
             options = options ?? new FindingOptions();
             DateTime now = nowUtc ?? DateTime.UtcNow;
@@ -57,7 +57,7 @@ namespace StartTlsTools
             CheckCapabilities(result, findings);
             CheckCertificate(result, options, now, findings);
             CheckTls(result, options, findings);
-            return findings.Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f).ToArray();
+            return new FindingList(findings.Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f));
         }
 
         private static void CheckStartTls(StartTlsResult result, FindingOptions options, List<Finding> findings)

@@ -77,7 +77,7 @@ namespace StartTlsTools
         public bool IsHealthy => Status == StartTlsStatus.Success && CertificateValid == true;
 
         /// <summary>What is wrong with the server, most severe first; computed at the end of every test, failures included.</summary>
-        public Finding[] Findings { get; set; } = new Finding[0];
+        public FindingList Findings { get; set; } = FindingList.Empty;
         /// <summary>The findings' ids joined with "; ", for Export-Csv; empty when there are none.</summary>
         public string FindingIds => string.Join(ListSeparator, System.Linq.Enumerable.Select(Findings, f => f.Id));
     }

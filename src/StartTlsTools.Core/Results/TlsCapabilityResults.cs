@@ -84,7 +84,7 @@ namespace StartTlsTools
         public DateTimeOffset StartedAt { get; set; }
 
         /// <summary>What the accepted versions and suites mean for security, most severe first.</summary>
-        public Finding[] Findings { get; set; } = new Finding[0];
+        public FindingList Findings { get; set; } = FindingList.Empty;
         /// <summary>The finding ids joined with "; ", for Export-Csv.</summary>
         public string FindingIds => string.Join(StartTlsResult.ListSeparator, System.Linq.Enumerable.Select(Findings, f => f.Id));
     }

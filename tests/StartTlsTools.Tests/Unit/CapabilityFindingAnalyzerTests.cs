@@ -13,7 +13,7 @@ namespace StartTlsTools.Tests.Unit
             return new TlsCipherSuiteResult { TlsVersion = version, CipherSuite = suite.IanaName, Rating = suite.Rating };
         }
 
-        private static Finding[] Analyze(string? serverOrder, params TlsCipherSuiteResult[] rows) =>
+        private static FindingList Analyze(string? serverOrder, params TlsCipherSuiteResult[] rows) =>
             CapabilityFindingAnalyzer.Analyze(new TlsCapabilitySummary { ServerOrder = serverOrder }, rows);
 
         [Fact]

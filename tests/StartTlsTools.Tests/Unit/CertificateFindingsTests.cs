@@ -15,7 +15,7 @@ namespace StartTlsTools.Tests.Unit
         private const string Host = "mail.test.example";
         private static readonly Lazy<X509Certificate2> Ca = new Lazy<X509Certificate2>(() => TestCertificates.CreateCa());
 
-        private static Finding[] Inspect(X509Certificate2 leaf, bool trustCa = true, bool presentCa = false, string host = Host, int expiryDays = 30)
+        private static FindingList Inspect(X509Certificate2 leaf, bool trustCa = true, bool presentCa = false, string host = Host, int expiryDays = 30)
         {
             var result = new StartTlsResult { HostName = host, Port = 25, Status = StartTlsStatus.Success, TlsEstablished = true, TlsVersion = TlsProtocolVersion.Tls13 };
             var roots = new X509Certificate2Collection();
@@ -26,7 +26,7 @@ namespace StartTlsTools.Tests.Unit
             return FindingAnalyzer.Analyze(result, new FindingOptions { ExpiryWarningDays = expiryDays });
         }
 
-        private static string[] Ids(Finding[] findings) => findings.Select(f => f.Id).ToArray();
+        private static string[] Ids(FindingList findings) => findings.Select(f => f.Id).ToArray();
 
         [Fact]
         public void Good_certificate_from_a_trusted_ca_has_no_findings()

@@ -37,7 +37,7 @@ namespace StartTlsTools.Tests.Unit
             CapabilitiesAfterTls = after,
         };
 
-        private static Finding[] Analyze(StartTlsResult result, FindingOptions? options = null) => FindingAnalyzer.Analyze(result, options, Now);
+        private static FindingList Analyze(StartTlsResult result, FindingOptions? options = null) => FindingAnalyzer.Analyze(result, options, Now);
 
         private static Finding Single(StartTlsResult result, string id, FindingOptions? options = null)
         {
