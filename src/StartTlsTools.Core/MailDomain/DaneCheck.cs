@@ -108,3 +108,29 @@ namespace StartTlsTools.MailDomain
         }
     }
 }
+
+namespace StartTlsTools.MailDomain
+{
+    /// <summary>DANE as an add-on to any STARTTLS or implicit-TLS test (Test-StartTls -Dane).</summary>
+    public static class DaneForTest
+    {
+        /// <summary>
+        /// Looks up TLSA for the tested host and port and matches it against the chain the test saw; sets the result's
+        /// DANE fields and adds the DANE findings to its Findings. SMTP (port 25 to an MX) follows RFC 7672, every other
+        /// protocol RFC 6698/7671. Never throws for what DNS answers.
+        /// </summary>
+        public static async Task CheckAsync(IDnsResolver resolver, StartTlsResult result, CancellationToken cancel)
+        {
+            if (HostNameRules.TryParseAddress(result.HostName, out _))
+            {
+                result.DaneStatus = DaneStatus.NotChecked;
+                result.DaneReason = "DANE needs a host name: TLSA records are published under names, not addresses.";
+                return;
+            }
+            DnsAnswer address = await resolver.QueryAsync(result.HostName, DnsRecordType.A, cancel).ConfigureAwait(false);
+            TlsaLookup lookup = await DaneCheck.LookupAsync(resolver, result.HostName, result.Port, address, cancel).ConfigureAwait(false);
+            List<Finding> findings = DaneCheck.Apply(lookup, result, result.Protocol == StartTlsProtocol.Smtp, DateTime.UtcNow);
+            if (findings.Count > 0) result.Findings = MailDomainFindings.Combine(result.Findings.Concat(findings));
+        }
+    }
+}

@@ -50,6 +50,11 @@ namespace StartTlsTools.Commands
         [Parameter]
         public SwitchParameter Summary { get; set; }
 
+        /// <summary>The resolver for the host name, address[:port]; the system resolver when omitted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DnsServer { get; set; }
+
         protected override void ProcessRecord()
         {
             var options = new TlsCapabilityOptions
@@ -63,7 +68,8 @@ namespace StartTlsTools.Commands
                 MaxConnectionsPerHost = MaxConnectionsPerHost,
                 ProbeDelayMilliseconds = ProbeDelayMilliseconds,
             };
-            var problems = options.Validate();
+            var problems = new System.Collections.Generic.List<string>(options.Validate());
+            if (DnsServerParameter.TryParse(DnsServer, out System.Net.IPEndPoint? dnsServer) is string dnsProblem) problems.Add(dnsProblem);
             if (problems.Count > 0)
             {
                 Output.WriteError(new CmdletError(ErrorMap.InvalidParameterId, ErrorCategory.InvalidArgument, HostName, string.Join(" ", problems)));
@@ -72,7 +78,7 @@ namespace StartTlsTools.Commands
 
             string target = $"{Protocol} {(ImplicitTls ? "implicit TLS" : "STARTTLS")} {HostName}:{options.EffectivePort}";
             Output.WriteVerbose($"Enumerating TLS on {target} (at most {MaxConnectionsPerHost} connections at once).");
-            TlsCapabilityReport report = Wait(new TlsCapabilityScanner().ScanAsync(options, StopToken));
+            TlsCapabilityReport report = Wait(new TlsCapabilityScanner(DnsServerParameter.HostLookup(dnsServer, options.Timeout)).ScanAsync(options, StopToken));
             var summary = report.Summary;
             Output.WriteVerbose($"{target}: {summary.Status}, {summary.CipherSuitesAccepted} suite(s), {summary.ConnectionsOpened} connection(s) in {summary.DurationMs:0} ms. {summary.Reason}");
 

@@ -50,6 +50,11 @@ namespace StartTlsTools.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>The resolver for the host name, address[:port]; the system resolver when omitted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DnsServer { get; set; }
+
         protected override void ProcessRecord()
         {
             var options = new InjectionTestOptions
@@ -67,7 +72,8 @@ namespace StartTlsTools.Commands
             };
             if (TrustedRootCertificate != null) options.Target.TrustedRoots.AddRange(TrustedRootCertificate);
 
-            var problems = options.Validate();
+            var problems = new System.Collections.Generic.List<string>(options.Validate());
+            if (DnsServerParameter.TryParse(DnsServer, out System.Net.IPEndPoint? dnsServer) is string dnsProblem) problems.Add(dnsProblem);
             if (problems.Count > 0)
             {
                 // Bad input never reaches the network.
@@ -78,7 +84,7 @@ namespace StartTlsTools.Commands
 
             string target = $"{Protocol} {HostName}:{options.Target.EffectivePort}";
             Output.WriteVerbose($"Probing {target} for STARTTLS command injection: a sanity STARTTLS first, then STARTTLS with '{InjectionTestOptions.InjectionCommandFor(Protocol, options.Target.EhloName ?? "(this computer)")}' pipelined, listening {WaitSeconds} s over TLS.");
-            StartTlsInjectionResult result = Wait(new InjectionTester().TestAsync(options, StopToken));
+            StartTlsInjectionResult result = Wait(new InjectionTester(DnsServerParameter.HostLookup(dnsServer, options.Target.Timeout)).TestAsync(options, StopToken));
             Output.WriteVerbose($"{target}: {result.Verdict}. {result.Reason}");
 
             if (Quiet)
