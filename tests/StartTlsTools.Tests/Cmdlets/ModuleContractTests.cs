@@ -119,13 +119,15 @@ namespace StartTlsTools.Tests.Cmdlets
         public void Results_are_flat_for_export_csv()
         {
             var scalars = new[] { typeof(string), typeof(bool), typeof(int), typeof(long), typeof(double), typeof(DateTime), typeof(DateTimeOffset) };
-            // One deliberate exception: Findings is a list of flat Finding objects, and FindingIds carries it for CSV.
-            Assert.Equal(typeof(Finding[]), typeof(StartTlsResult).GetProperty(nameof(StartTlsResult.Findings))!.PropertyType);
+            // Lists are TextList and FindingList: typed for the pipeline, "; "-joined text in a CSV cell (ResultListTests).
+            var lists = new[] { typeof(TextList), typeof(FindingList) };
+            Assert.Equal(typeof(FindingList), typeof(StartTlsResult).GetProperty(nameof(StartTlsResult.Findings))!.PropertyType);
             Assert.Equal(typeof(string), typeof(StartTlsResult).GetProperty(nameof(StartTlsResult.FindingIds))!.PropertyType);
-            foreach (var property in typeof(StartTlsResult).GetProperties().Where(p => p.Name != nameof(StartTlsResult.Findings)).Concat(typeof(Finding).GetProperties()))
+            var results = new[] { typeof(StartTlsResult), typeof(Finding), typeof(MailExchanger), typeof(MtaStsPolicyResult), typeof(MailDomainResult) };
+            foreach (var property in results.SelectMany(t => t.GetProperties()))
             {
                 var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-                Assert.True(type.IsEnum || scalars.Contains(type), $"{property.Name} is {type.Name}, which Export-Csv cannot write usefully");
+                Assert.True(type.IsEnum || scalars.Contains(type) || lists.Contains(type), $"{property.DeclaringType!.Name}.{property.Name} is {type.Name}, which Export-Csv cannot write usefully");
             }
         }
 
