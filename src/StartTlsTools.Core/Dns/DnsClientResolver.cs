@@ -161,7 +161,7 @@ namespace StartTlsTools.Resolution
                 TextRecords = records.OfType<TxtRecord>().Select(r => string.Concat(r.Text)).ToList(),
                 TlsaRecords = records.OfType<DnsClient.Protocol.TlsaRecord>()
                     .Select(r => new TlsaRecord((byte)r.CertificateUsage, (byte)r.Selector, (byte)r.MatchingType, r.CertificateAssociationData.ToArray())).ToList(),
-                KeyRecordCount = records.Count(r => r is DsRecord || r is DnsKeyRecord),
+                RecordCount = records.Count,
             };
             if (!TrustedToValidate)
             {
@@ -176,26 +176,48 @@ namespace StartTlsTools.Resolution
         }
 
         /// <summary>
-        /// A validating resolver answers SERVFAIL both for a signature that does not validate and for an unreachable
-        /// authority. The name is signed, and the answer so Bogus, when a secure DS or DNSKEY set exists at the name
-        /// or above it (the resolver validated the delegation but not the data below it).
+        /// A validating resolver answers SERVFAIL both for signatures that do not validate and for an unreachable
+        /// authority; DnsClient cannot set the CD bit to tell them apart. So: walk the name's ancestors from the top
+        /// down. A secure DS set on the way (a signed delegation) or a secure DNSKEY set at an apex the resolver holds
+        /// as a trust anchor means the name is in signed DNS, and the SERVFAIL is Bogus. A secure proof of no DS at a
+        /// name that has NS records (an insecure delegation), an insecure answer, or a failure on the way stop the walk
+        /// first. Top down, so that no query goes inside the broken zone (unbound takes seconds over those).
         /// </summary>
         private async Task DecideBogusAsync(DnsAnswer answer, CancellationToken cancel)
         {
             string[] labels = answer.Name.Split('.');
-            for (int i = 0; i < labels.Length - 1 && i < MaxBogusCheckLabels; i++)
+            bool signedAbove = false;
+            string? anchor = null;
+            int first = Math.Max(0, labels.Length - 2), last = Math.Max(0, labels.Length - MaxBogusCheckLabels);
+            for (int i = first; i >= last && i >= 0; i--)
             {
                 string suffix = string.Join(".", labels, i, labels.Length - i);
-                foreach (DnsRecordType keyType in new[] { DnsRecordType.DS, DnsRecordType.DNSKEY })
+                DnsAnswer ds = await QueryAsync(suffix, DnsRecordType.DS, false, cancel).ConfigureAwait(false);
+                if (ds.Succeeded && ds.RecordCount > 0 && ds.Dnssec == DnssecStatus.Secure)
                 {
-                    DnsAnswer keys = await QueryAsync(suffix, keyType, false, cancel).ConfigureAwait(false);
-                    if (keys.Succeeded && keys.KeyRecordCount > 0 && keys.Dnssec == DnssecStatus.Secure)
-                    {
-                        answer.Dnssec = DnssecStatus.Bogus;
-                        answer.Reason = $"SERVFAIL from the validating resolver {Description}, and {suffix} has a secure {keyType} set: the signatures do not validate";
-                        return;
-                    }
+                    answer.Dnssec = DnssecStatus.Bogus;
+                    answer.Reason = $"SERVFAIL from the validating resolver {Description}, and {suffix} has a secure DS set: the signatures do not validate";
+                    return;
                 }
+                if (!ds.Answered && !signedAbove)
+                {
+                    // No DS to be had here (outside the resolver's view, or above its trust anchor): is this a signed apex?
+                    DnsAnswer keys = await QueryAsync(suffix, DnsRecordType.DNSKEY, false, cancel).ConfigureAwait(false);
+                    if (keys.Succeeded && keys.RecordCount > 0 && keys.Dnssec == DnssecStatus.Secure) { signedAbove = true; anchor = suffix; }
+                    continue;
+                }
+                if (!ds.Answered || ds.Dnssec != DnssecStatus.Secure) break;
+                if (signedAbove && i > 0)
+                {
+                    DnsAnswer ns = await QueryAsync(suffix, DnsRecordType.NS, false, cancel).ConfigureAwait(false);
+                    if (!ns.Answered || ns.RecordCount > 0) { signedAbove = false; break; }   // an insecure delegation, or cannot tell
+                }
+            }
+            if (signedAbove)
+            {
+                answer.Dnssec = DnssecStatus.Bogus;
+                answer.Reason = $"SERVFAIL from the validating resolver {Description} inside the signed zone {anchor}: the signatures do not validate";
+                return;
             }
             answer.Reason = $"SERVFAIL from {Description}; no secure DS or DNSKEY above the name, so not a DNSSEC failure as far as can be seen";
         }

@@ -36,6 +36,7 @@ namespace StartTlsTools.Resolution
     public enum DnsRecordType
     {
         A = 1,
+        NS = 2,
         CNAME = 5,
         MX = 15,
         TXT = 16,
@@ -90,8 +91,8 @@ namespace StartTlsTools.Resolution
         /// <summary>TXT records, each one's strings concatenated (RFC 7208 section 3.3 style).</summary>
         public IReadOnlyList<string> TextRecords { get; set; } = new string[0];
         public IReadOnlyList<TlsaRecord> TlsaRecords { get; set; } = new TlsaRecord[0];
-        /// <summary>How many DS or DNSKEY records came back (the Bogus check only counts them).</summary>
-        public int KeyRecordCount { get; set; }
+        /// <summary>How many records of the asked type came back (the Bogus check only counts DS, DNSKEY and NS).</summary>
+        public int RecordCount { get; set; }
 
         public bool Succeeded => Status == DnsLookupStatus.Success;
         /// <summary>NOERROR or NXDOMAIN: the resolver answered (an empty answer is still an answer).</summary>
