@@ -116,9 +116,17 @@ Describe 'Test-MailDomain' {
         ($Imported | Where-Object Domain -eq "mx-cname.$Zone").Findings | Should -Be 'MxIsCname'
     }
 
-    It 'has a table view that fits 120 columns' {
-        $lines = ($Rows | Out-String -Width 120) -split "`n"
-        ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
-        ($Rows | Out-String -Width 120) | Should -Match 'MTA-STS'
+    It 'has table views that fit 120 columns and keep DANE and MTA-STS at 80' {
+        $wide = ($Rows | Out-String -Width 120) -replace '\e\[[0-9;]*m', ''
+        (($wide -split "`n") | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+        $wide | Should -Match 'TLS-RPT'
+        $narrow = ($Rows | Out-String -Width 80) -replace '\e\[[0-9;]*m', ''
+        (($narrow -split "`n") | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
+        ($narrow -split "`n")[1] | Should -Match 'DANE\s+MTA-STS\s*$'
+        foreach ($other in @((Resolve-MailExchanger "good.$Zone" @Common), (Get-MtaStsPolicy "good.$Zone" @Common -TrustedRootCertificate $Ca))) {
+            $text = ($other | Out-String -Width 120) -replace '\e\[[0-9;]*m', ''
+            (($text -split "`n") | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+            $text | Should -Match 'Findings'
+        }
     }
 }
