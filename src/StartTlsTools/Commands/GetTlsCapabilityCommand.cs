@@ -10,7 +10,7 @@ namespace StartTlsTools.Commands
     /// through the protocol's STARTTLS preamble or implicit TLS. One object per accepted pair; -Summary adds one
     /// summary object. Failures are data (Status/Reason on the summary) plus a non-terminating ErrorRecord.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TlsCapability")]
+    [Cmdlet(VerbsCommon.Get, "TlsCapability", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Get-TlsCapability.md")]
     [OutputType(typeof(TlsCipherSuiteResult))]
     [OutputType(typeof(TlsCapabilitySummary))]
     public sealed class GetTlsCapabilityCommand : StartTlsCmdletBase

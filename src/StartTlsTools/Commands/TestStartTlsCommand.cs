@@ -9,7 +9,7 @@ namespace StartTlsTools.Commands
     /// Test-StartTls: connects, checks that STARTTLS is offered, upgrades, validates the certificate and
     /// reads the capabilities again. One result object per target; failures are data plus an ErrorRecord.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "StartTls")]
+    [Cmdlet(VerbsDiagnostic.Test, "StartTls", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Test-StartTls.md")]
     [OutputType(typeof(StartTlsResult))]
     [OutputType(typeof(bool))]
     public sealed class TestStartTlsCommand : StartTlsCmdletBase

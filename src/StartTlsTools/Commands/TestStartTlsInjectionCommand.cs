@@ -10,7 +10,7 @@ namespace StartTlsTools.Commands
     /// its own rather than a switch on Test-StartTls because it deliberately pipelines, which Test-StartTls never does,
     /// opens two connections, and answers a different question (a verdict, not a TLS inventory).
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "StartTlsInjection")]
+    [Cmdlet(VerbsDiagnostic.Test, "StartTlsInjection", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Test-StartTlsInjection.md")]
     [OutputType(typeof(StartTlsInjectionResult))]
     [OutputType(typeof(bool))]
     public sealed class TestStartTlsInjectionCommand : StartTlsCmdletBase
