@@ -19,6 +19,9 @@ namespace StartTlsTools.HelpCompiler
 
         public string SourcePath { get; }
 
+        /// <summary>The front matter's "external help file": the MAML file this command goes into.</summary>
+        public string? ExternalHelpFile { get; set; }
+
         public string? Synopsis { get; set; }
 
         public string? Description { get; set; }

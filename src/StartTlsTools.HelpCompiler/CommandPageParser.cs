@@ -31,9 +31,6 @@ namespace StartTlsTools.HelpCompiler
 
         public static CommandHelp Parse(string markdown, string path) => new CommandPageParser(MarkdownPage.Parse(markdown, path)).ReadCommand();
 
-        /// <summary>The "external help file" of the page's front matter: the MAML file its command goes into.</summary>
-        public static string? ExternalHelpFile(string markdown, string path) => MarkdownPage.Parse(markdown, path).Meta("external help file");
-
         private CommandHelp ReadCommand()
         {
             string? schema = page.Meta("schema");
@@ -41,7 +38,7 @@ namespace StartTlsTools.HelpCompiler
 
             Block? title = Next();
             if (title == null || !title.IsHeading(1)) throw Error(title?.Line ?? 1, "expected the command name as the first heading, '# Verb-Noun'");
-            var command = new CommandHelp(title.Text, page.Path);
+            var command = new CommandHelp(title.Text, page.Path) { ExternalHelpFile = page.Meta("external help file") };
 
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             for (Block? heading = Next(); heading != null; heading = Next())

@@ -47,10 +47,10 @@ namespace StartTlsTools.HelpCompiler
                     continue;
                 }
 
-                string? mamlFile = CommandPageParser.ExternalHelpFile(markdown, path);
+                CommandHelp command = CommandPageParser.Parse(markdown, path);
+                string? mamlFile = command.ExternalHelpFile;
                 if (string.IsNullOrEmpty(mamlFile) || mamlFile!.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || !mamlFile.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
                     throw new HelpSchemaException(path, 1, "the front matter needs 'external help file: <Assembly>.dll-Help.xml'");
-                CommandHelp command = CommandPageParser.Parse(markdown, path);
                 if (!commandsByFile.TryGetValue(mamlFile, out List<CommandHelp>? commands)) commandsByFile[mamlFile] = commands = new List<CommandHelp>();
                 CommandHelp? twin = commands.FirstOrDefault(c => c.Name.Equals(command.Name, StringComparison.OrdinalIgnoreCase));
                 if (twin != null) throw new HelpSchemaException(path, 1, $"{command.Name} is documented twice (also in {twin.SourcePath})");

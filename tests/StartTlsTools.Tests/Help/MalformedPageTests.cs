@@ -181,6 +181,23 @@ namespace StartTlsTools.Tests.Help
         }
 
         [Fact]
+        public void A_cmdlet_page_without_its_maml_file_name_is_an_error()
+        {
+            string docs = Directory.CreateTempSubdirectory("help-docs-").FullName;
+            try
+            {
+                File.WriteAllText(Path.Combine(docs, "Get-Thing.md"), SamplePage.With("external help file: Sample.dll-Help.xml\n", ""));
+                var error = Assert.Throws<HelpSchemaException>(() => HelpCompiler.HelpCompiler.Compile(docs));
+                Assert.Equal(Path.Combine(docs, "Get-Thing.md"), error.FilePath);
+                Assert.Contains("external help file", error.Reason);
+            }
+            finally
+            {
+                Directory.Delete(docs, true);
+            }
+        }
+
+        [Fact]
         public void The_compiler_exits_2_on_bad_usage()
         {
             var stderr = new StringWriter();
