@@ -5,9 +5,10 @@
 
 .DESCRIPTION
     Build  dotnet build StartTlsTools.sln; leaves an importable module in out/StartTlsTools.
-    Docs   Compiles docs/en-US (PlatyPS Markdown) into MAML and about-topic help in
-           out/StartTlsTools/en-US. Installs the platyPS module for the current user when it is
-           missing, and fails when it cannot: the compiled-help tests must not pass by skipping.
+    Docs   Compiles docs/en-US (PlatyPS Markdown, schema 2.0.0) into MAML and about-topic help in
+           out/StartTlsTools/en-US with the project's own help compiler (src/StartTlsTools.HelpCompiler),
+           offline: PlatyPS is not needed. Every dotnet build of the module does the same; this task
+           always rewrites the help. A malformed page fails with its file and line.
     Test   On Linux with bash: bash tests/run-all.sh (the project's full test command).
            Elsewhere: dotnet test, then the Pester 5 tests in tests/Pester when Pester 5 is
            installed. Test-StartTls.Tests.ps1 needs the integration lab (tests/lab/up.sh, Linux)
@@ -76,27 +77,13 @@ function Invoke-BuildTask {
 }
 
 function Invoke-DocsTask {
-    $platyPS = Get-Module -ListAvailable -Name platyPS | Sort-Object -Property Version -Descending | Select-Object -First 1
-    if (-not $platyPS) {
-        Write-Host '> Install-Module platyPS -Scope CurrentUser' -ForegroundColor Cyan
-        Install-Module -Name platyPS -Scope CurrentUser -Force -ErrorAction Stop
-        $platyPS = Get-Module -ListAvailable -Name platyPS | Sort-Object -Property Version -Descending | Select-Object -First 1
-        if (-not $platyPS) { throw 'platyPS could not be installed, so the help cannot be compiled.' }
-    }
-    Import-Module -Name $platyPS.Path -Force
     $helpDir = Join-Path $ModuleDir 'en-US'
-    Write-Host "> New-ExternalHelp $DocsDir -OutputPath $helpDir -Force" -ForegroundColor Cyan
-    New-ExternalHelp -Path $DocsDir -OutputPath $helpDir -Force | Out-Host
-
-    # PlatyPS names an about topic after its Markdown file plus '.help.txt', so
-    # about_StartTlsTools.help.md becomes about_StartTlsTools.help.help.txt; Get-Help looks for
-    # about_StartTlsTools.help.txt.
-    Get-ChildItem -LiteralPath $helpDir -Filter '*.help.help.txt' | ForEach-Object {
-        $target = Join-Path $_.DirectoryName ($_.Name -replace '\.help\.help\.txt$', '.help.txt')
-        Move-Item -LiteralPath $_.FullName -Destination $target -Force
-    }
-    if (-not (Test-Path -LiteralPath (Join-Path $helpDir 'StartTlsTools.dll-Help.xml'))) {
-        throw "New-ExternalHelp did not write $helpDir/StartTlsTools.dll-Help.xml."
+    $compiler = Join-Path $RepoRoot 'src/StartTlsTools.HelpCompiler/StartTlsTools.HelpCompiler.csproj'
+    Invoke-Native -FilePath 'dotnet' -ArgumentList @('run', '--project', $compiler, '-c', $Configuration, '--', $DocsDir, $helpDir)
+    foreach ($file in 'StartTlsTools.dll-Help.xml', 'about_StartTlsTools.help.txt') {
+        if (-not (Test-Path -LiteralPath (Join-Path $helpDir $file))) {
+            throw "The help compiler did not write $helpDir/$file."
+        }
     }
     Write-Host "Help: $helpDir" -ForegroundColor Green
 }

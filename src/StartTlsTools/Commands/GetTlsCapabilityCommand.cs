@@ -10,7 +10,7 @@ namespace StartTlsTools.Commands
     /// the one summary object instead, so that each pipeline carries one type. Failures are data (Status/Reason on
     /// the summary) plus a non-terminating ErrorRecord.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TlsCapability", DefaultParameterSetName = SuitesSet)]
+    [Cmdlet(VerbsCommon.Get, "TlsCapability", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Get-TlsCapability.md", DefaultParameterSetName = SuitesSet)]
     [OutputType(typeof(TlsCipherSuiteResult), ParameterSetName = new[] { SuitesSet })]
     [OutputType(typeof(TlsCapabilitySummary), ParameterSetName = new[] { SummarySet })]
     public sealed class GetTlsCapabilityCommand : ServiceCmdletBase

@@ -7,7 +7,7 @@ namespace StartTlsTools.Commands
     /// Test-StartTls: connects, checks that STARTTLS is offered, upgrades, validates the certificate and
     /// reads the capabilities again. One result object per target; failures are data plus an ErrorRecord.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "StartTls", DefaultParameterSetName = DefaultSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "StartTls", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Test-StartTls.md", DefaultParameterSetName = DefaultSet)]
     [OutputType(typeof(StartTlsResult), ParameterSetName = new[] { DefaultSet })]
     [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
     public sealed class TestStartTlsCommand : ServiceCmdletBase

@@ -9,7 +9,7 @@ namespace StartTlsTools.Commands
     /// its own rather than a switch on Test-StartTls because it deliberately pipelines, which Test-StartTls never does,
     /// opens two connections, and answers a different question (a verdict, not a TLS inventory).
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "StartTlsInjection", DefaultParameterSetName = DefaultSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "StartTlsInjection", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Test-StartTlsInjection.md", DefaultParameterSetName = DefaultSet)]
     [OutputType(typeof(StartTlsInjectionResult), ParameterSetName = new[] { DefaultSet })]
     [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
     public sealed class TestStartTlsInjectionCommand : ServiceCmdletBase

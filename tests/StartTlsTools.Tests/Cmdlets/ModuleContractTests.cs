@@ -118,7 +118,12 @@ namespace StartTlsTools.Tests.Cmdlets
         public void Build_leaves_an_importable_module_folder()
         {
             string folder = Path.Combine(RepoRoot, "out", "StartTlsTools");
-            foreach (string file in new[] { "StartTlsTools.psd1", "StartTlsTools.dll", "StartTlsTools.Core.dll", "StartTlsTools.Format.ps1xml" })
+            string[] files =
+            {
+                "StartTlsTools.psd1", "StartTlsTools.dll", "StartTlsTools.Core.dll", "StartTlsTools.Format.ps1xml",
+                Path.Combine("en-US", "StartTlsTools.dll-Help.xml"), Path.Combine("en-US", "about_StartTlsTools.help.txt"),
+            };
+            foreach (string file in files)
                 Assert.True(File.Exists(Path.Combine(folder, file)), $"{file} is missing from {folder}");
             Assert.Matches(@"RootModule\s*=\s*'StartTlsTools.dll'", Manifest);
             Assert.Matches(@"FormatsToProcess\s*=\s*@\('StartTlsTools.Format.ps1xml'\)", Manifest);
