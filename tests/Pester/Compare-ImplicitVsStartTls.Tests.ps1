@@ -9,23 +9,7 @@
 Describe 'Compare-ImplicitVsStartTls against the integration lab' {
 
     BeforeAll {
-        $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-        $manifestPath = Join-Path $repoRoot 'out/StartTlsTools/StartTlsTools.psd1'
-        if (-not (Test-Path -LiteralPath $manifestPath)) { throw "The module is not built: $manifestPath is missing." }
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
-
-        $labDir = if ($env:STARTTLS_LAB_DIR) { $env:STARTTLS_LAB_DIR } else { '/tmp/starttlstools-lab' }
-        $labEnvPath = Join-Path $labDir 'lab.env'
-        if (-not (Test-Path -LiteralPath $labEnvPath)) { throw "The integration lab is not running: $labEnvPath is missing." }
-        $Lab = @{}
-        foreach ($line in Get-Content -LiteralPath $labEnvPath) {
-            if ($line -match '^\s*(#|$)') { continue }
-            $key, $value = $line -split '=', 2
-            $value = $value.Trim()
-            if ($value -match '^\d+$') { $value = [int]$value }
-            $Lab[$key.Trim()] = $value
-        }
-        $Ca = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($Lab.LAB_CA)
+        . (Join-Path $PSScriptRoot 'Common.ps1')
     }
 
     AfterAll {

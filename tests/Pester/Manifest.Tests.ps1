@@ -1,7 +1,8 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     The module as shipped: manifest, exports, and help for every exported command.
-    Needs the module built into out/StartTlsTools (dotnet build); no network, no lab.
+    Needs the module built into out/StartTlsTools (dotnet build); no network. The shared bootstrap
+    (Common.ps1) also reads the lab's lab.env, so the lab must be up (tests/run-all.sh starts it).
 
     Help: the Markdown sources in docs/en-US are always checked. The compiled help (MAML, made by
     ./build.ps1 -Task Docs) can only exist where PlatyPS is installed, so those tests are skipped
@@ -17,15 +18,11 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-    $moduleDir = Join-Path $repoRoot 'out/StartTlsTools'
-    $builtManifestPath = Join-Path $moduleDir 'StartTlsTools.psd1'
-    $sourceManifestPath = Join-Path $repoRoot 'StartTlsTools.psd1'
-    $docsDir = Join-Path $repoRoot 'docs/en-US'
-    if (-not (Test-Path -LiteralPath $builtManifestPath)) {
-        throw "The module is not built: $builtManifestPath is missing. Run 'dotnet build StartTlsTools.sln' or './build.ps1'."
-    }
-    $module = Import-Module -Name $builtManifestPath -Force -PassThru -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $builtManifestPath = $ModuleManifest
+    $sourceManifestPath = Join-Path $RepoRoot 'StartTlsTools.psd1'
+    $docsDir = Join-Path $RepoRoot 'docs/en-US'
+    $module = Get-Module -Name StartTlsTools
 
     # Parameters every cmdlet has; they are documented under CommonParameters, not one by one.
     $commonParameters = @(
