@@ -13,7 +13,7 @@
            installed. Test-StartTls.Tests.ps1 needs the integration lab (tests/lab/up.sh, Linux)
            and is left out, with a warning, when the lab is not running.
     Package
-           Build, then two packages from the module folder (manifest, both DLLs, format file,
+           Builds the module project, then two packages from the module folder (manifest, both DLLs, format file,
            LICENSE, and en-US help when the build left it):
              out/packages/StartTlsTools.zip             for Azure Automation: the zip, the folder at
                                                         its root and the manifest share the module's
@@ -154,7 +154,8 @@ function Invoke-TestTask {
 }
 
 function Invoke-PackageTask {
-    Invoke-BuildTask
+    # The module project alone (engine, cmdlets, module layout): quicker than the whole solution, and all a package holds.
+    Invoke-Native -FilePath 'dotnet' -ArgumentList @('build', (Join-Path $RepoRoot 'src/StartTlsTools/StartTlsTools.csproj'), '-c', $Configuration, '-nologo')
     $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $ModuleDir 'StartTlsTools.psd1')
     $version = $manifest.ModuleVersion
     $packageDir = Join-Path $RepoRoot 'out/packages'
@@ -199,8 +200,12 @@ function Invoke-PackageTask {
     }
     Import-Module -Name Microsoft.PowerShell.PSResourceGet
     $repositoryName = "StartTlsTools-build-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-    # PSResourceGet creates its settings folder (the repository list) on first use; one created here goes again.
-    $settingsDir = Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) 'PSResourceGet'
+    # PSResourceGet keeps its repository list under LocalApplicationData. .NET reports that folder as '' while it
+    # does not exist (a fresh account), and PSResourceGet then writes PSResourceGet/ into the current directory.
+    $appData = [Environment]::GetFolderPath('LocalApplicationData', 'DoNotVerify')
+    if (-not (Test-Path -LiteralPath $appData)) { $null = New-Item -ItemType Directory -Force -Path $appData }
+    # The settings folder PSResourceGet creates on first use goes again when it did not exist before.
+    $settingsDir = Join-Path $appData 'PSResourceGet'
     $settingsDirExisted = Test-Path -LiteralPath $settingsDir
     Write-Host "> Publish-PSResource -Path $stageDir -Repository $repositoryName ($packageDir)" -ForegroundColor Cyan
     Register-PSResourceRepository -Name $repositoryName -Uri $packageDir -Trusted

@@ -25,7 +25,8 @@ Describe 'Packages from build.ps1 -Task Package' {
         $UserRepositoryListBefore = if (Test-Path -LiteralPath $UserRepositoryList) { Get-Content -LiteralPath $UserRepositoryList -Raw } else { $null }
 
         # Same configuration as the test command's build, so the module this process has loaded is not rewritten.
-        $output = Invoke-FreshPwsh -Command "& '$RepoRoot/build.ps1' -Task Package" -Environment @{ XDG_DATA_HOME = (Join-Path $TestDrive 'xdg-build') }
+        $buildData = Join-Path $TestDrive 'xdg-build'
+        $output = Invoke-FreshPwsh -Command "& '$RepoRoot/build.ps1' -Task Package" -Environment @{ XDG_DATA_HOME = $buildData }
         $BuildExitCode = $LASTEXITCODE
         $BuildLog = ($output | Out-String)
 
@@ -163,6 +164,8 @@ Import-Module -Name StartTlsTools -ErrorAction Stop
         It 'installs with Install-PSResource into an empty module path and tests the lab from a fresh pwsh' {
             $home_ = Join-Path $TestDrive 'home'
             $null = New-Item -ItemType Directory -Force -Path $home_
+            # .NET reports a missing LocalApplicationData as '', and PSResourceGet would then use the current directory.
+            $null = New-Item -ItemType Directory -Force -Path (Join-Path $home_ '.local/share')
             $userModules = Join-Path $home_ '.local/share/powershell/Modules'
             $userModules | Should -Not -Exist
             # HOME decides where -Scope CurrentUser installs and where PSResourceGet keeps its repository list.
@@ -200,6 +203,11 @@ Import-Module -Name StartTlsTools
             $tested.Status | Should -Be 'Success'
             $tested.TlsVersion | Should -Be 'Tls13'
             $tested.CertificateValid | Should -BeTrue
+        }
+
+        It 'leaves no PSResourceGet settings folder in the repository (or wherever it was run from)' {
+            Join-Path $RepoRoot 'PSResourceGet' | Should -Not -Exist
+            Join-Path ([Environment]::CurrentDirectory) 'PSResourceGet' | Should -Not -Exist
         }
 
         It "leaves the real user's PSResourceGet repository list as it was" {
