@@ -8,6 +8,27 @@
     Windows PowerShell 5.1 runtime. README's "Azure Automation" section says so too.
 #>
 
+BeforeDiscovery {
+    $EmptyCases = @(
+        @{ Case = 'an empty variable'; Text = ''; Expected = 'is empty' }
+        @{ Case = 'white space only'; Text = "  `n  "; Expected = 'is empty' }
+        @{ Case = 'a header line alone'; Text = 'HostName,Port,Protocol'; Expected = 'has no entries' }
+        @{ Case = 'an empty JSON array'; Text = '[]'; Expected = 'has no entries' }
+    )
+    # {witness} is a listening port that must never be contacted.
+    $good = 'localhost,{witness},Smtp,'
+    $MalformedCases = @(
+        @{ Case = 'a port that is not a number'; Text = "HostName,Port,Protocol,ImplicitTls`n$good`nlocalhost,notaport,Smtp,"; Expected = "has 1 bad entry: entry 2 of 2 \(HostName=localhost, Port=notaport, Protocol=Smtp\) has Port 'notaport', which is not a whole number" }
+        @{ Case = 'a port out of range'; Text = "HostName,Port,Protocol,ImplicitTls`n$good`nlocalhost,70000,Smtp,"; Expected = "entry 2 of 2 .* has Port '70000'" }
+        @{ Case = 'an unknown protocol'; Text = "HostName,Port,Protocol,ImplicitTls`n$good`nlocalhost,25,Smtpp,"; Expected = "entry 2 of 2 .* has Protocol 'Smtpp'; known protocols: .*Submission" }
+        @{ Case = 'a bad host name'; Text = "HostName,Port,Protocol,ImplicitTls`n$good`nbad host!,25,Smtp,"; Expected = 'entry 2 of 2 \(HostName=bad host!, .* has no valid HostName' }
+        @{ Case = 'a bad ImplicitTls'; Text = "HostName,Port,Protocol,ImplicitTls`n$good`nlocalhost,993,Imap,maybe"; Expected = "entry 2 of 2 .* has ImplicitTls 'maybe'" }
+        @{ Case = 'an unknown column'; Text = "Host,Port,Protocol`nlocalhost,{witness},Smtp"; Expected = 'entry 1 of 1 \(Host=localhost, .* has unknown column\(s\) Host' }
+        @{ Case = 'JSON that does not parse'; Text = '[{"HostName": }'; Expected = 'is not valid JSON' }
+        @{ Case = 'every bad entry at once'; Text = "HostName,Port`nlocalhost,{witness}`nlocalhost,x`nbad host,25"; Expected = "has 2 bad entries: entry 2 of 3 \(HostName=localhost, Port=x\) has Port 'x'.* entry 3 of 3 \(HostName=bad host, Port=25\) has no valid HostName" }
+    )
+}
+
 Describe 'The Azure Automation runbook example' {
 
     BeforeAll {
@@ -64,6 +85,33 @@ $(@($Shims | ForEach-Object { $shimText[$_] }) -join "`n")
                 Text     = ($output | Out-String -Width 400)
                 Rows     = $rows
             }
+        }
+
+        # Runs the runbook once per case in one fresh pwsh -NonInteractive, catching each case's terminating error.
+        # Returns a hashtable: case name -> "<FullyQualifiedErrorId>: <message>", or "COMPLETED".
+        function Invoke-RunbookCase {
+            param([hashtable[]]$Cases)
+            $caseLiterals = for ($i = 0; $i -lt $Cases.Count; $i++) {
+                $file = Join-Path $TestDrive "case-$([guid]::NewGuid().ToString('N')).txt"
+                [System.IO.File]::WriteAllText($file, $Cases[$i].Text)
+                "@{ Index = $i; File = '$file'; Csv = '$($Cases[$i].Csv)' }"
+            }
+            $command = @"
+`$env:PSModulePath = '$ModuleParent' + [System.IO.Path]::PathSeparator + `$env:PSModulePath
+function Get-AutomationVariable { param([Parameter(Mandatory)] [string]`$Name) [System.IO.File]::ReadAllText(`$global:CaseFile) }
+foreach (`$case in @($($caseLiterals -join ', '))) {
+    `$global:CaseFile = `$case.File
+    try { `$null = & '$Runbook' -CsvPath `$case.Csv; "CASE-`$(`$case.Index): COMPLETED" }
+    catch { "CASE-`$(`$case.Index): " + `$_.FullyQualifiedErrorId + ': ' + `$_.Exception.Message }
+}
+"@
+            $output = @(Invoke-FreshPwsh -Command $command | ForEach-Object { "$_" })
+            $results = @{}
+            for ($i = 0; $i -lt $Cases.Count; $i++) {
+                $line = $output | Where-Object { $_.StartsWith("CASE-$($i): ") } | Select-Object -Last 1
+                $results[$Cases[$i].Case] = if ($line) { $line.Substring("CASE-$($i): ".Length) } else { "NO RESULT: $($output -join "`n")" }
+            }
+            $results
         }
 
         $SmtpPort = Get-LabPort SMTP
@@ -151,73 +199,54 @@ localhost,$SmtpPlainPort,Smtp,false
         }
     }
 
-    Context 'An empty target list fails the job' {
+    Context 'An empty or malformed target list fails the job before any connection' -ForEach @(@{ AllCases = $EmptyCases + $MalformedCases }) {
 
-        It 'fails for <Case>' -ForEach @(
-            @{ Case = 'an empty variable'; Text = ''; Expected = 'is empty' }
-            @{ Case = 'white space only'; Text = "  `n  "; Expected = 'is empty' }
-            @{ Case = 'a header line alone'; Text = 'HostName,Port,Protocol'; Expected = 'has no entries' }
-            @{ Case = 'an empty JSON array'; Text = '[]'; Expected = 'has no entries' }
-        ) {
-            $csvPath = Join-Path $TestDrive "empty-$([guid]::NewGuid().ToString('N')).csv"
-            $run = Invoke-Runbook -VariableText $Text -Arguments "-CsvPath '$csvPath'"
-            $run.ExitCode | Should -Not -Be 0
-            $run.Failure | Should -Match "^JOB-FAILED: StartTlsAuditTargetsEmpty: The target list from the Automation variable 'StartTlsAuditTargets' (is empty|has no entries)"
-            $run.Failure | Should -Match $Expected
-            $run.Rows.Count | Should -Be 0
-            $csvPath | Should -Not -Exist
-        }
-    }
-
-    Context 'A malformed target list fails the job before any connection' {
-
-        BeforeEach {
-            # The first, good entry points here: a connection would show that testing had started.
+        BeforeAll {
+            # The first, good entry of every malformed list points here: a connection would show that testing had started.
             $Witness = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
             $Witness.Start()
-            $WitnessPort = $Witness.LocalEndpoint.Port
-        }
+            $witnessPort = $Witness.LocalEndpoint.Port
 
-        AfterEach {
+            # Every case in one child (a pwsh start costs seconds); each case's terminating error is caught there and
+            # reported. The two real job ends (exit code 1) are checked one by one below.
+            $cases = foreach ($case in $AllCases) {
+                @{ Case = $case.Case; Text = $case.Text.Replace('{witness}', "$witnessPort"); Csv = Join-Path $TestDrive "case-$([guid]::NewGuid().ToString('N')).csv" }
+            }
+            $Results = Invoke-RunbookCase -Cases $cases
+            $CsvPaths = @{}
+            foreach ($case in $cases) { $CsvPaths[$case.Case] = $case.Csv }
+            $WitnessContacted = $Witness.Pending()
             $Witness.Stop()
         }
 
-        It 'names <Case>' -ForEach @(
-            @{ Case = 'a port that is not a number'; Second = 'localhost,notaport,Smtp'; Expected = "entry 2 of 2 \(HostName=localhost, Port=notaport, Protocol=Smtp\) has Port 'notaport'" }
-            @{ Case = 'a port out of range'; Second = 'localhost,70000,Smtp'; Expected = "entry 2 of 2 .* has Port '70000'" }
-            @{ Case = 'an unknown protocol'; Second = 'localhost,25,Smtpp'; Expected = "entry 2 of 2 .* has Protocol 'Smtpp'; known protocols: .*Submission" }
-            @{ Case = 'a bad host name'; Second = 'bad host!,25,Smtp'; Expected = 'entry 2 of 2 \(HostName=bad host!, .* has no valid HostName' }
-            @{ Case = 'a bad ImplicitTls'; Second = 'localhost,993,Imap,maybe'; Expected = "entry 2 of 2 .* has ImplicitTls 'maybe'" }
-        ) {
-            $csvPath = Join-Path $TestDrive "bad-$([guid]::NewGuid().ToString('N')).csv"
-            $run = Invoke-Runbook -Arguments "-CsvPath '$csvPath'" -VariableText "HostName,Port,Protocol,ImplicitTls`nlocalhost,$WitnessPort,Smtp,`n$Second"
-            $run.ExitCode | Should -Not -Be 0
-            $run.Failure | Should -Match '^JOB-FAILED: StartTlsAuditTargetsMalformed: .* has 1 bad entry: '
-            $run.Failure | Should -Match $Expected
-            $csvPath | Should -Not -Exist
-            $Witness.Pending() | Should -BeFalse -Because 'no target may be tested while the list is bad'
+        It 'ends the job (exit code 1, a terminating error) for an empty list' {
+            $run = Invoke-Runbook -VariableText ''
+            $run.ExitCode | Should -Be 1
+            $run.Failure | Should -Match "^JOB-FAILED: StartTlsAuditTargetsEmpty: The target list from the Automation variable 'StartTlsAuditTargets' is empty"
+            $run.Rows.Count | Should -Be 0
         }
 
-        It 'names an unknown column' {
-            $run = Invoke-Runbook -VariableText "Host,Port,Protocol`nlocalhost,$WitnessPort,Smtp"
-            $run.ExitCode | Should -Not -Be 0
-            $run.Failure | Should -Match '^JOB-FAILED: StartTlsAuditTargetsMalformed: .*entry 1 of 1 \(Host=localhost, .* has unknown column\(s\) Host'
-            $Witness.Pending() | Should -BeFalse
+        It 'ends the job (exit code 1, a terminating error) for a malformed list' {
+            $run = Invoke-Runbook -VariableText "HostName,Port,Protocol`nlocalhost,x,Smtp"
+            $run.ExitCode | Should -Be 1
+            $run.Failure | Should -Match "^JOB-FAILED: StartTlsAuditTargetsMalformed: The target list from the Automation variable 'StartTlsAuditTargets' has 1 bad entry: entry 1 of 1 \(HostName=localhost, Port=x, Protocol=Smtp\) has Port 'x'"
+            $run.Rows.Count | Should -Be 0
         }
 
-        It 'says when JSON does not parse' {
-            $run = Invoke-Runbook -TargetsText '[{"HostName": }'
-            $run.ExitCode | Should -Not -Be 0
-            $run.Failure | Should -Match '^JOB-FAILED: StartTlsAuditTargetsMalformed: The target list from the -Targets parameter is not valid JSON'
+        It 'fails for <Case>' -ForEach $EmptyCases {
+            $Results[$Case] | Should -Match "^StartTlsAuditTargetsEmpty: The target list from the Automation variable 'StartTlsAuditTargets' (is empty|has no entries)"
+            $Results[$Case] | Should -Match $Expected
+            $CsvPaths[$Case] | Should -Not -Exist
         }
 
-        It 'lists every bad entry at once' {
-            $run = Invoke-Runbook -VariableText "HostName,Port`nlocalhost,$WitnessPort`nlocalhost,x`nbad host,25"
-            $run.ExitCode | Should -Not -Be 0
-            $run.Failure | Should -Match '^JOB-FAILED: StartTlsAuditTargetsMalformed: .* has 2 bad entries: '
-            $run.Failure | Should -Match "entry 2 of 3 \(HostName=localhost, Port=x\) has Port 'x'"
-            $run.Failure | Should -Match 'entry 3 of 3 \(HostName=bad host, Port=25\) has no valid HostName'
-            $Witness.Pending() | Should -BeFalse
+        It 'names <Case>' -ForEach $MalformedCases {
+            $Results[$Case] | Should -Match "^StartTlsAuditTargetsMalformed: The target list from the Automation variable 'StartTlsAuditTargets' "
+            $Results[$Case] | Should -Match $Expected
+            $CsvPaths[$Case] | Should -Not -Exist
+        }
+
+        It 'tests no target while the list is bad' {
+            $WitnessContacted | Should -BeFalse
         }
     }
 
