@@ -13,6 +13,18 @@
            Elsewhere: dotnet test, then the Pester 5 tests in tests/Pester when Pester 5 is
            installed. Test-StartTls.Tests.ps1 needs the integration lab (tests/lab/up.sh, Linux)
            and is left out, with a warning, when the lab is not running.
+    Package
+           Builds the module project, then two packages from the module folder (manifest, both DLLs, format file,
+           LICENSE, and en-US help when the build left it):
+             out/packages/StartTlsTools.zip             for Azure Automation: the zip, the folder at
+                                                        its root and the manifest share the module's
+                                                        name (New-AzAutomationModule requires it).
+             out/packages/StartTlsTools.<version>.nupkg published with PSResourceGet
+                                                        (Publish-PSResource) to out/packages as a
+                                                        local repository, registered under a
+                                                        throwaway name and unregistered afterwards.
+           Needs PSResourceGet (bundled with PowerShell 7.4 and later). Use -Configuration Release
+           for a release.
     All    Build, Docs, Test.
 
     Stops at the first failure and exits with its exit code. Works in Windows PowerShell 5.1
@@ -26,7 +38,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Docs', 'Test', 'All')]
+    [ValidateSet('Build', 'Docs', 'Test', 'Package', 'All')]
     [string]$Task = 'Build',
 
     [ValidateNotNullOrEmpty()]
@@ -128,12 +140,83 @@ function Invoke-TestTask {
     Invoke-PesterTests
 }
 
+function Invoke-PackageTask {
+    # The module project alone (engine, cmdlets, module layout): quicker than the whole solution, and all a package holds.
+    Invoke-Native -FilePath 'dotnet' -ArgumentList @('build', (Join-Path $RepoRoot 'src/StartTlsTools/StartTlsTools.csproj'), '-c', $Configuration, '-nologo')
+    $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $ModuleDir 'StartTlsTools.psd1')
+    $version = $manifest.ModuleVersion
+    $packageDir = Join-Path $RepoRoot 'out/packages'
+    $stageDir = Join-Path $RepoRoot 'out/package-stage/StartTlsTools'
+    foreach ($dir in $packageDir, (Split-Path -Parent $stageDir)) {
+        if (Test-Path -LiteralPath $dir) { Remove-Item -LiteralPath $dir -Recurse -Force }
+    }
+    $null = New-Item -ItemType Directory -Force -Path $packageDir, $stageDir
+
+    # Only what the module needs, by name: a stray file in out/StartTlsTools never ships.
+    $files = @('StartTlsTools.psd1', $manifest.RootModule, 'StartTlsTools.Core.dll') + @($manifest.FormatsToProcess)
+    foreach ($file in $files) {
+        $source = Join-Path $ModuleDir $file
+        if (-not (Test-Path -LiteralPath $source)) { throw "The build left no $source." }
+        Copy-Item -LiteralPath $source -Destination $stageDir
+    }
+    Copy-Item -LiteralPath (Join-Path $RepoRoot 'LICENSE') -Destination $stageDir
+    $helpDir = Join-Path $ModuleDir 'en-US'
+    if (Test-Path -LiteralPath $helpDir) { Copy-Item -LiteralPath $helpDir -Destination $stageDir -Recurse }
+
+    # Azure Automation: StartTlsTools.zip holding StartTlsTools/StartTlsTools.psd1 and the rest. Entries are
+    # written one by one with '/' separators (older Compress-Archive wrote '\' on Windows).
+    $zipPath = Join-Path $packageDir 'StartTlsTools.zip'
+    Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
+    $stageRoot = Split-Path -Parent $stageDir
+    $zip = [System.IO.Compression.ZipFile]::Open($zipPath, [System.IO.Compression.ZipArchiveMode]::Create)
+    try {
+        foreach ($item in Get-ChildItem -LiteralPath $stageDir -File -Recurse | Sort-Object -Property FullName) {
+            $entryName = $item.FullName.Substring($stageRoot.Length + 1).Replace('\', '/')
+            $null = [System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile($zip, $item.FullName, $entryName)
+        }
+    }
+    finally {
+        $zip.Dispose()
+    }
+    Write-Host "Azure Automation zip: $zipPath" -ForegroundColor Green
+
+    # PowerShell repository package: PSResourceGet packs the folder and writes the .nupkg into the local
+    # repository folder. The registration is throwaway, so the user's repository list ends as it began.
+    if (-not (Get-Module -ListAvailable -Name Microsoft.PowerShell.PSResourceGet)) {
+        throw 'Publishing needs PSResourceGet: it comes with PowerShell 7.4 and later; on Windows PowerShell 5.1 run Install-Module Microsoft.PowerShell.PSResourceGet.'
+    }
+    Import-Module -Name Microsoft.PowerShell.PSResourceGet
+    $repositoryName = "StartTlsTools-build-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    # PSResourceGet keeps its repository list under LocalApplicationData. .NET reports that folder as '' while it
+    # does not exist (a fresh account), and PSResourceGet then writes PSResourceGet/ into the current directory.
+    $appData = [Environment]::GetFolderPath('LocalApplicationData', 'DoNotVerify')
+    if (-not (Test-Path -LiteralPath $appData)) { $null = New-Item -ItemType Directory -Force -Path $appData }
+    # The settings folder PSResourceGet creates on first use goes again when it did not exist before.
+    $settingsDir = Join-Path $appData 'PSResourceGet'
+    $settingsDirExisted = Test-Path -LiteralPath $settingsDir
+    Write-Host "> Publish-PSResource -Path $stageDir -Repository $repositoryName ($packageDir)" -ForegroundColor Cyan
+    Register-PSResourceRepository -Name $repositoryName -Uri $packageDir -Trusted
+    try {
+        Publish-PSResource -Path $stageDir -Repository $repositoryName
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repositoryName
+        if (-not $settingsDirExisted) { Remove-Item -LiteralPath $settingsDir -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+    $nupkgPath = Join-Path $packageDir "StartTlsTools.$version.nupkg"
+    if (-not (Test-Path -LiteralPath $nupkgPath)) { throw "Publish-PSResource wrote no $nupkgPath." }
+    Write-Host "PowerShell repository package: $nupkgPath" -ForegroundColor Green
+    Write-Host "  Register-PSResourceRepository -Name StartTlsToolsLocal -Uri '$packageDir' -Trusted"
+    Write-Host '  Install-PSResource -Name StartTlsTools -Repository StartTlsToolsLocal'
+}
+
 Push-Location -LiteralPath $RepoRoot
 try {
     switch ($Task) {
         'Build' { Invoke-BuildTask }
         'Docs' { Invoke-DocsTask }
         'Test' { Invoke-TestTask }
+        'Package' { Invoke-PackageTask }
         'All' {
             Invoke-BuildTask
             Invoke-DocsTask

@@ -11,29 +11,8 @@
 Describe 'Get-TlsCapability against the integration lab' {
 
     BeforeAll {
-        $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-        $manifestPath = Join-Path $repoRoot 'out/StartTlsTools/StartTlsTools.psd1'
-        if (-not (Test-Path -LiteralPath $manifestPath)) {
-            throw "The module is not built: $manifestPath is missing. Run 'dotnet build StartTlsTools.sln'."
-        }
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
-
-        $labDir = if ($env:STARTTLS_LAB_DIR) { $env:STARTTLS_LAB_DIR } else { '/tmp/starttlstools-lab' }
-        $labEnvPath = Join-Path $labDir 'lab.env'
-        if (-not (Test-Path -LiteralPath $labEnvPath)) {
-            throw "The integration lab is not running: $labEnvPath is missing. Start it with tests/lab/up.sh."
-        }
-        $Lab = @{}
-        foreach ($line in Get-Content -LiteralPath $labEnvPath) {
-            if ($line -match '^\s*(#|$)') { continue }
-            $key, $value = $line -split '=', 2
-            $value = $value.Trim()
-            if ($value -match '^\d+$') { $value = [int]$value }
-            $Lab[$key.Trim()] = $value
-        }
-        foreach ($required in 'LAB_SMTP_PORT', 'LAB_SMTP_PLAIN_PORT', 'LAB_LEGACY_SMTP_PORT', 'LAB_LEGACY_SMTPS_PORT') {
-            if (-not $Lab.ContainsKey($required)) { throw "$labEnvPath has no $required." }
-        }
+        . (Join-Path $PSScriptRoot 'Common.ps1')
+        foreach ($name in 'SMTP', 'SMTP_PLAIN', 'LEGACY_SMTP', 'LEGACY_SMTPS') { $null = Get-LabPort $name }
 
         $Modern = @(Get-TlsCapability -HostName localhost -Port $Lab.LAB_SMTP_PORT -EhloName client.lab.test -Summary)
         $Legacy = @(Get-TlsCapability -HostName localhost -Port $Lab.LAB_LEGACY_SMTPS_PORT -ImplicitTls -EhloName client.lab.test -Summary)

@@ -1,18 +1,16 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
     The module as shipped: manifest and exports. Needs the module built into out/StartTlsTools
-    (dotnet build); no network, no lab. The help is tested in Help.Tests.ps1.
+    (dotnet build); no network. The shared bootstrap (Common.ps1) also reads the lab's lab.env, so the
+    lab must be up (tests/run-all.sh starts it). The help is tested in Help.Tests.ps1.
 #>
 
 BeforeAll {
-    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-    $moduleDir = Join-Path $repoRoot 'out/StartTlsTools'
-    $builtManifestPath = Join-Path $moduleDir 'StartTlsTools.psd1'
-    $sourceManifestPath = Join-Path $repoRoot 'StartTlsTools.psd1'
-    if (-not (Test-Path -LiteralPath $builtManifestPath)) {
-        throw "The module is not built: $builtManifestPath is missing. Run 'dotnet build StartTlsTools.sln' or './build.ps1'."
-    }
-    $module = Import-Module -Name $builtManifestPath -Force -PassThru -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $builtManifestPath = $ModuleManifest
+    $moduleDir = $ModuleDir
+    $sourceManifestPath = Join-Path $RepoRoot 'StartTlsTools.psd1'
+    $module = Get-Module -Name StartTlsTools
 }
 
 AfterAll {
