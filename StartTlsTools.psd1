@@ -16,8 +16,11 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('STARTTLS', 'TLS', 'SMTP', 'IMAP', 'POP3', 'Certificate', 'Security', 'PSEdition_Desktop', 'PSEdition_Core')
-            ProjectUri = 'https://example.invalid/StartTlsTools'
+            Tags         = @('STARTTLS', 'TLS', 'SMTP', 'IMAP', 'POP3', 'LDAP', 'XMPP', 'FTP', 'Certificate', 'Security',
+                             'Audit', 'AzureAutomation', 'Linux', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/starttlstools/StartTlsTools'
+            LicenseUri   = 'https://github.com/starttlstools/StartTlsTools/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: first release. Test-StartTls (13 protocols, certificate and findings), Test-StartTlsInjection, Invoke-SmtpAuthPlain, Compare-ImplicitVsStartTls and Get-TlsCapability; a zip for Azure Automation and a runbook example (docs/examples).'
         }
     }
 }

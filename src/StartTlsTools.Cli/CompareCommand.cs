@@ -38,7 +38,7 @@ namespace StartTlsTools.Cli
                 {
                     HostName = parse.GetValue(host) ?? "",
                     Protocol = parse.GetValue(protocol),
-                    StartTlsPort = parse.GetValue(startTlsPort),
+                    Port = parse.GetValue(startTlsPort),
                     ImplicitPort = parse.GetValue(implicitPort),
                     Samples = parse.GetValue(samples),
                     Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),

@@ -33,7 +33,7 @@ namespace StartTlsTools.Cli
                 if (raw is double d) text = d.ToString("0.0", CultureInfo.InvariantCulture);
                 // ISO 8601, as in the JSON: the invariant culture's month/day order reads wrongly outside the US.
                 if (raw is DateTime when) text = when.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + (when.Kind == DateTimeKind.Utc ? "Z" : "");
-                if (raw is System.Collections.Generic.IReadOnlyCollection<Finding> findings)
+                if (raw is FindingList findings)
                 {
                     if (findings.Count == 0) continue;
                     text = string.Join("\n", findings.Select(f => $"{f.Severity}: {f.Id} - {f.Title} ({f.Reference})"));

@@ -1,27 +1,21 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Security.Cryptography.X509Certificates;
 
 namespace StartTlsTools
 {
     /// <summary>What Compare-ImplicitVsStartTls measures. Validate with <see cref="Validate"/> before any connection.</summary>
-    public sealed class ImplicitVsStartTlsOptions
+    public sealed class ImplicitVsStartTlsOptions : TargetOptions
     {
         public const int MinSamples = 1;
         public const int MaxSamples = 100;
         public const int DefaultSamples = 5;
 
-        public string HostName { get; set; } = "";
-        public StartTlsProtocol Protocol { get; set; } = StartTlsProtocol.Submission;
-        /// <summary>Null: the protocol's STARTTLS port.</summary>
-        public int? StartTlsPort { get; set; }
-        /// <summary>Null: the protocol's implicit-TLS port.</summary>
+        /// <summary>The target's <see cref="TargetOptions.Port"/> is the STARTTLS port; this is the other side's. Null: the protocol's implicit-TLS port.</summary>
         public int? ImplicitPort { get; set; }
         public int Samples { get; set; } = DefaultSamples;
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-        public string? EhloName { get; set; }
-        public X509Certificate2Collection TrustedRoots { get; } = new X509Certificate2Collection();
+
+        public ImplicitVsStartTlsOptions() { Protocol = StartTlsProtocol.Submission; }
 
         /// <summary>Every registered protocol with both a STARTTLS port and an implicit-TLS port: the ones this can compare.</summary>
         public static IReadOnlyList<StartTlsProtocol> ComparableProtocols =>
@@ -36,18 +30,12 @@ namespace StartTlsTools
                 ? null
                 : $"{protocol} cannot be compared: it needs both a STARTTLS port and an implicit-TLS port. Comparable protocols: {string.Join(", ", ComparableProtocols)}.";
 
+        /// <summary>One side's Test-StartTls options: the same target on the STARTTLS port or on the implicit-TLS port.</summary>
         public StartTlsTestOptions SideOptions(bool implicitTls)
         {
-            var side = new StartTlsTestOptions
-            {
-                HostName = HostName,
-                Protocol = Protocol,
-                Port = implicitTls ? ImplicitPort : StartTlsPort,
-                ImplicitTls = implicitTls,
-                Timeout = Timeout,
-                EhloName = EhloName,
-            };
-            side.TrustedRoots.AddRange(TrustedRoots);
+            var side = CopyTargetTo(new StartTlsTestOptions());
+            side.ImplicitTls = implicitTls;
+            side.Port = implicitTls ? ImplicitPort : Port;
             return side;
         }
 

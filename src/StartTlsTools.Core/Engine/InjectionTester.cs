@@ -188,16 +188,8 @@ namespace StartTlsTools
 
         private static StartTlsTestOptions Copy(StartTlsTestOptions target, string helloName)
         {
-            var copy = new StartTlsTestOptions
-            {
-                HostName = target.HostName,
-                Protocol = target.Protocol,
-                Port = target.Port,
-                Timeout = target.Timeout,
-                EhloName = helloName,
-                ExpiryWarningDays = target.ExpiryWarningDays,
-            };
-            copy.TrustedRoots.AddRange(target.TrustedRoots);
+            var copy = target.CopyTargetTo(new StartTlsTestOptions { ExpiryWarningDays = target.ExpiryWarningDays });
+            copy.EhloName = helloName;
             return copy;
         }
 

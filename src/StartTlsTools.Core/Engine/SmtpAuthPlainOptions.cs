@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Security;
-using System.Security.Cryptography.X509Certificates;
 
 namespace StartTlsTools
 {
@@ -9,19 +9,14 @@ namespace StartTlsTools
     /// What Invoke-SmtpAuthPlain needs. The password is a SecureString on purpose: the engine copies it into
     /// arrays only to build the AUTH line and zeroes them once the line is on the wire; it never becomes a string.
     /// </summary>
-    public sealed class SmtpAuthPlainOptions
+    public sealed class SmtpAuthPlainOptions : TargetOptions
     {
-        public string HostName { get; set; } = "";
-        /// <summary>Null: 587, or 465 with ImplicitTls.</summary>
-        public int? Port { get; set; }
-        public bool ImplicitTls { get; set; }
+        public SmtpAuthPlainOptions() { Protocol = StartTlsProtocol.Submission; }
+
         public string UserName { get; set; } = "";
         public SecureString? Password { get; set; }
         /// <summary>RFC 4616 authzid: act as this identity; null or empty means the user's own.</summary>
         public string? AuthorizationIdentity { get; set; }
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-        public string? EhloName { get; set; }
-        public X509Certificate2Collection TrustedRoots { get; } = new X509Certificate2Collection();
         /// <summary>Send the credentials without TLS when the server offers no STARTTLS. Off by default.</summary>
         public bool AllowPlaintext { get; set; }
         /// <summary>Send the credentials even over TLS whose certificate failed validation.</summary>
@@ -30,28 +25,22 @@ namespace StartTlsTools
         public bool InitialResponse { get; set; } = true;
         public bool IncludeTranscript { get; set; }
 
-        public int EffectivePort => Port ?? (ImplicitTls ? 465 : 587);
+        /// <summary>The protocols that carry SMTP AUTH: Submission (587, 465 implicit) by default, Smtp (25) for an MX that offers AUTH.</summary>
+        public static readonly IReadOnlyList<StartTlsProtocol> SmtpProtocols = new[] { StartTlsProtocol.Submission, StartTlsProtocol.Smtp };
 
         /// <summary>The Test-StartTls options for the TLS part of the attempt.</summary>
         public StartTlsTestOptions ToTestOptions()
         {
-            var test = new StartTlsTestOptions
-            {
-                HostName = HostName,
-                Protocol = StartTlsProtocol.Submission,
-                Port = EffectivePort,
-                ImplicitTls = ImplicitTls,
-                Timeout = Timeout,
-                EhloName = EhloName,
-                IncludeTranscript = IncludeTranscript,
-            };
-            test.TrustedRoots.AddRange(TrustedRoots);
+            var test = CopyTargetTo(new StartTlsTestOptions { IncludeTranscript = IncludeTranscript });
+            test.Port = EffectivePort;
             return test;
         }
 
         public IReadOnlyList<string> Validate()
         {
-            var problems = new List<string>(ToTestOptions().Validate());
+            var problems = ValidateTarget();
+            if (!SmtpProtocols.Contains(Protocol))
+                problems.Add($"SMTP AUTH PLAIN is tested over {string.Join(" or ", SmtpProtocols)}, not {Protocol}.");
             if (string.IsNullOrEmpty(UserName)) problems.Add("A user name is required.");
             else if (UserName.IndexOf('\0') >= 0) problems.Add("The user name must not contain NUL.");
             if (AuthorizationIdentity != null && AuthorizationIdentity.IndexOf('\0') >= 0) problems.Add("The authorization identity must not contain NUL.");

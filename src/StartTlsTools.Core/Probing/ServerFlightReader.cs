@@ -104,7 +104,7 @@ namespace StartTlsTools.Probing
             switch (msgType)
             {
                 case TlsConstants.HandshakeCertificate:
-                    flight.CertificateDer = ServerCertificateMessage.ParseLeaf(message);
+                    flight.CertificateChainDer = ServerCertificateMessage.ParseChain(message);
                     return false;
                 case TlsConstants.HandshakeServerKeyExchange:
                     flight.KeyExchange = ServerKeyExchangeInfo.Parse(message, CipherSuiteRegistry.Get(flight.ServerHello.CipherSuite));

@@ -8,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using StartTlsTools.Protocols;
+using StartTlsTools.Tls;
 using StartTlsTools.Transport;
 
 namespace StartTlsTools.Probing
@@ -64,7 +65,8 @@ namespace StartTlsTools.Probing
                 IPAddress address = addresses[0];
                 summary.IPAddress = address.ToString();
                 string host = HostNameRules.Normalize(options.HostName);
-                var context = new DialectContext(host, options.EhloName ?? StartTlsTester.LocalHelloName());
+                var context = new DialectContext(host, options.EhloName ?? StartTlsTester.LocalHelloName(),
+                    options.XmppDomain == null ? null : HostNameRules.Normalize(options.XmppDomain));
                 var limiter = new HostConnectionLimiter(options.MaxConnectionsPerHost, TimeSpan.FromMilliseconds(options.ProbeDelayMilliseconds));
                 var runner = new TlsProbeRunner(address, summary.Port, ProtocolRegistry.Get(options.Protocol), context, options.ImplicitTls, options.Timeout, limiter, cancel)
                 {
@@ -141,17 +143,11 @@ namespace StartTlsTools.Probing
             summary.EcdheCurves = Join(scan.EcdheCurves.Select(g => NamedGroupRegistry.Get(g).Name));
             summary.WeakestRating = rows.Count > 0 ? rows.Min(r => r.Rating) : (CipherRating?)null;
             summary.Findings = CapabilityFindingAnalyzer.Analyze(summary, rows);
-            if (scan.CertificateDer != null)
+            if (scan.CertificateChainDer is IReadOnlyList<byte[]> chain)
             {
                 try
                 {
-                    using (var cert = new X509Certificate2(scan.CertificateDer))
-                    {
-                        summary.CertificateSubject = cert.Subject;
-                        summary.CertificateIssuer = cert.Issuer;
-                        summary.CertificateThumbprint = cert.Thumbprint;
-                        summary.CertificateNotAfter = cert.NotAfter.ToUniversalTime();
-                    }
+                    DescribeCertificate(summary, chain, options);
                 }
                 catch (System.Security.Cryptography.CryptographicException ex)
                 {
@@ -179,6 +175,28 @@ namespace StartTlsTools.Probing
         {
             var list = items.ToList();
             return list.Count == 0 ? null : string.Join(StartTlsResult.ListSeparator, list);
+        }
+
+        /// <summary>The certificate a probe saw, validated as Test-StartTls validates it (chain with the user's roots, dates, name).</summary>
+        private static void DescribeCertificate(TlsCapabilitySummary summary, IReadOnlyList<byte[]> chainDer, TlsCapabilityOptions options)
+        {
+            var presented = new X509Certificate2Collection();
+            try
+            {
+                foreach (byte[] der in chainDer) presented.Add(new X509Certificate2(der));
+                var inspected = new StartTlsResult();
+                CertificateInspector.Inspect(presented[0], presented, options.TrustedRoots, HostNameRules.Normalize(options.HostName), DateTime.UtcNow, inspected);
+                summary.CertificateSubject = inspected.CertificateSubject;
+                summary.CertificateIssuer = inspected.CertificateIssuer;
+                summary.CertificateThumbprint = inspected.CertificateThumbprint;
+                summary.CertificateNotAfter = inspected.CertificateNotAfter;
+                summary.CertificateValid = inspected.CertificateValid;
+                summary.CertificateError = inspected.CertificateError;
+            }
+            finally
+            {
+                foreach (X509Certificate2 certificate in presented) certificate.Dispose();
+            }
         }
 
         private static void Fail(TlsCapabilitySummary summary, TlsCapabilityStatus status, string reason)
@@ -210,7 +228,7 @@ namespace StartTlsTools.Probing
             private readonly TaskCompletionSource<bool> _gate = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             private readonly TaskCompletionSource<bool> _tls13Supported = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             private readonly TaskCompletionSource<int?> _firstEcdheTls12 = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            private byte[]? _certificate;
+            private IReadOnlyList<byte[]>? _certificate;
 
             public Scan(TlsProbeRunner runner, string? serverName)
             {
@@ -227,7 +245,8 @@ namespace StartTlsTools.Probing
             public ConcurrentQueue<string> Untested { get; } = new ConcurrentQueue<string>();
             public TlsCapabilityStatus? FatalStatus { get; private set; }
             public string? FatalReason { get; private set; }
-            public byte[]? CertificateDer => Volatile.Read(ref _certificate);
+            /// <summary>The first certificate chain a probe saw, leaf first (TLS 1.2 and below, SSL 2.0).</summary>
+            public IReadOnlyList<byte[]>? CertificateChainDer => Volatile.Read(ref _certificate);
 
             private VersionScan Get(TlsProtocolVersion v) => Versions.First(x => x.Version == v);
 
@@ -378,7 +397,7 @@ namespace StartTlsTools.Probing
                 if (version == TlsProtocolVersion.Tls13) _tls13Supported.TrySetResult(true);
                 if (version == TlsProtocolVersion.Tls12 && chosen.KeyExchange.StartsWith("ECDHE", StringComparison.Ordinal))
                     _firstEcdheTls12.TrySetResult(chosen.Code);
-                RecordCertificate(probe.Flight.CertificateDer);
+                RecordCertificate(probe.Flight.CertificateChainDer);
                 return new Offer { Kind = OfferKind.Chosen, Suite = chosen, Detail = probe.Flight.KeyExchange?.Describe() };
             }
 
@@ -389,7 +408,7 @@ namespace StartTlsTools.Probing
                 if (!Usable(probe, "SSLv2 probe")) return;
                 var hello = probe.Flight.Ssl2ServerHello;
                 if (hello == null) return;
-                RecordCertificate(hello.CertificateDer);
+                if (hello.CertificateDer != null) RecordCertificate(new[] { hello.CertificateDer });
                 var scan = Get(TlsProtocolVersion.Ssl2);
                 foreach (int code in hello.CipherKits)
                     scan.Accepted.Add(new AcceptedSuite(CipherSuiteRegistry.GetSsl2(code), null));
@@ -502,9 +521,9 @@ namespace StartTlsTools.Probing
                 return false;
             }
 
-            private void RecordCertificate(byte[]? der)
+            private void RecordCertificate(IReadOnlyList<byte[]> chain)
             {
-                if (der != null) Interlocked.CompareExchange(ref _certificate, der, null);
+                if (chain.Count > 0) Interlocked.CompareExchange(ref _certificate, chain, null);
             }
 
             private static TlsCapabilityStatus MapPreamble(StartTlsStatus? status)

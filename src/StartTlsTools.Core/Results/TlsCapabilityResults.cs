@@ -75,6 +75,10 @@ namespace StartTlsTools
         public string? CertificateIssuer { get; set; }
         public string? CertificateThumbprint { get; set; }
         public DateTime? CertificateNotAfter { get; set; }
+        /// <summary>Chain (OS store plus -TrustedRootCertificate), dates and name, as Test-StartTls checks them; null when no certificate was seen (TLS 1.3 only).</summary>
+        public bool? CertificateValid { get; set; }
+        /// <summary>What was wrong with the certificate, in one sentence; null when it is valid or was not seen.</summary>
+        public string? CertificateError { get; set; }
         /// <summary>Every TCP connection the scan opened, retries included.</summary>
         public int ConnectionsOpened { get; set; }
         /// <summary>Probes that could not be run, never silently dropped: see UntestedDetail.</summary>

@@ -1,6 +1,4 @@
-using System;
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using StartTlsTools.Commands.Output;
 
 namespace StartTlsTools.Commands
@@ -10,25 +8,13 @@ namespace StartTlsTools.Commands
     /// each, as one flat object: timings, plaintext round trips and bytes, what the plaintext exposed, TLS
     /// parameters and certificate per side, whether they match, and an RFC 8314 recommendation.
     /// </summary>
-    [Cmdlet(VerbsData.Compare, "ImplicitVsStartTls")]
+    [Cmdlet(VerbsData.Compare, "ImplicitVsStartTls", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Compare-ImplicitVsStartTls.md")]
     [OutputType(typeof(ImplicitVsStartTlsComparison))]
-    public sealed class CompareImplicitVsStartTlsCommand : StartTlsCmdletBase
+    public sealed class CompareImplicitVsStartTlsCommand : ServiceCmdletBase
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Host", "ComputerName", "CN")]
-        [ValidateNotNullOrEmpty]
-        public string HostName { get; set; } = "";
+        public CompareImplicitVsStartTlsCommand() { Protocol = StartTlsProtocol.Submission; }
 
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        [ValidateComparableProtocol]
-        public StartTlsProtocol Protocol { get; set; } = StartTlsProtocol.Submission;
-
-        /// <summary>0 means the protocol's STARTTLS port.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 65535)]
-        public int StartTlsPort { get; set; }
-
-        /// <summary>0 means the protocol's implicit-TLS port.</summary>
+        /// <summary>0 means the protocol's implicit-TLS port. -Port is the STARTTLS side's.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, 65535)]
         public int ImplicitPort { get; set; }
@@ -37,37 +23,14 @@ namespace StartTlsTools.Commands
         [ValidateRange(ImplicitVsStartTlsOptions.MinSamples, ImplicitVsStartTlsOptions.MaxSamples)]
         public int Samples { get; set; } = ImplicitVsStartTlsOptions.DefaultSamples;
 
-        [Parameter]
-        [ValidateRange(StartTlsTestOptions.MinTimeoutSeconds, StartTlsTestOptions.MaxTimeoutSeconds)]
-        public int TimeoutSeconds { get; set; } = 10;
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EhloName { get; set; }
-
-        [Parameter]
-        public X509Certificate2[]? TrustedRootCertificate { get; set; }
-
         protected override void ProcessRecord()
         {
-            var options = new ImplicitVsStartTlsOptions
+            var options = FillTarget(new ImplicitVsStartTlsOptions
             {
-                HostName = HostName,
-                Protocol = Protocol,
-                StartTlsPort = StartTlsPort == 0 ? (int?)null : StartTlsPort,
                 ImplicitPort = ImplicitPort == 0 ? (int?)null : ImplicitPort,
                 Samples = Samples,
-                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                EhloName = EhloName,
-            };
-            if (TrustedRootCertificate != null) options.TrustedRoots.AddRange(TrustedRootCertificate);
-
-            var problems = options.Validate();
-            if (problems.Count > 0)
-            {
-                Output.WriteError(new CmdletError(ErrorMap.InvalidParameterId, ErrorCategory.InvalidArgument, HostName, string.Join(" ", problems)));
-                return;
-            }
+            });
+            if (RejectInvalid(options.Validate())) return;
 
             string target = $"{Protocol} {HostName}";
             Output.WriteVerbose($"Comparing {target}: STARTTLS port {options.SideOptions(false).EffectivePort} with implicit TLS port {options.SideOptions(true).EffectivePort}, {Samples} sample(s) each, one connection at a time.");

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using StartTlsTools.Commands.Output;
 using StartTlsTools.Probing;
@@ -7,36 +6,20 @@ namespace StartTlsTools.Commands
 {
     /// <summary>
     /// Get-TlsCapability: lists every (TLS version, cipher suite) a server accepts, with its own ClientHellos,
-    /// through the protocol's STARTTLS preamble or implicit TLS. One object per accepted pair; -Summary adds one
-    /// summary object. Failures are data (Status/Reason on the summary) plus a non-terminating ErrorRecord.
+    /// through the protocol's STARTTLS preamble or implicit TLS. One object per accepted pair; with -Summary only
+    /// the one summary object instead, so that each pipeline carries one type. Failures are data (Status/Reason on
+    /// the summary) plus a non-terminating ErrorRecord.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TlsCapability")]
-    [OutputType(typeof(TlsCipherSuiteResult))]
-    [OutputType(typeof(TlsCapabilitySummary))]
-    public sealed class GetTlsCapabilityCommand : StartTlsCmdletBase
+    [Cmdlet(VerbsCommon.Get, "TlsCapability", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Get-TlsCapability.md", DefaultParameterSetName = SuitesSet)]
+    [OutputType(typeof(TlsCipherSuiteResult), ParameterSetName = new[] { SuitesSet })]
+    [OutputType(typeof(TlsCapabilitySummary), ParameterSetName = new[] { SummarySet })]
+    public sealed class GetTlsCapabilityCommand : ServiceCmdletBase
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Host", "ComputerName", "CN", "NameExchange")]
-        [ValidateNotNullOrEmpty]
-        public string HostName { get; set; } = "";
-
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        public StartTlsProtocol Protocol { get; set; } = StartTlsProtocol.Smtp;
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; }
+        private const string SuitesSet = "Suites";
+        private const string SummarySet = "Summary";
 
         [Parameter]
         public SwitchParameter ImplicitTls { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EhloName { get; set; }
-
-        [Parameter]
-        [ValidateRange(StartTlsTestOptions.MinTimeoutSeconds, StartTlsTestOptions.MaxTimeoutSeconds)]
-        public int TimeoutSeconds { get; set; } = 10;
 
         [Parameter]
         [ValidateRange(1, TlsCapabilityOptions.MaxConnectionsLimit)]
@@ -46,8 +29,8 @@ namespace StartTlsTools.Commands
         [ValidateRange(0, TlsCapabilityOptions.MaxProbeDelayMilliseconds)]
         public int ProbeDelayMilliseconds { get; set; }
 
-        /// <summary>Adds one summary object after the suites.</summary>
-        [Parameter]
+        /// <summary>Writes the one summary object (versions, order, groups, certificate, findings) instead of the suites.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SummarySet)]
         public SwitchParameter Summary { get; set; }
 
         /// <summary>The resolver for the host name, address[:port]; the system resolver when omitted.</summary>
@@ -57,33 +40,24 @@ namespace StartTlsTools.Commands
 
         protected override void ProcessRecord()
         {
-            var options = new TlsCapabilityOptions
+            var options = FillTarget(new TlsCapabilityOptions
             {
-                HostName = HostName,
-                Protocol = Protocol,
-                Port = Port == 0 ? (int?)null : Port,
                 ImplicitTls = ImplicitTls.IsPresent,
-                EhloName = EhloName,
-                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 MaxConnectionsPerHost = MaxConnectionsPerHost,
                 ProbeDelayMilliseconds = ProbeDelayMilliseconds,
-            };
+            });
             var problems = new System.Collections.Generic.List<string>(options.Validate());
             if (DnsServerParameter.TryParse(DnsServer, out System.Net.IPEndPoint? dnsServer) is string dnsProblem) problems.Add(dnsProblem);
-            if (problems.Count > 0)
-            {
-                Output.WriteError(new CmdletError(ErrorMap.InvalidParameterId, ErrorCategory.InvalidArgument, HostName, string.Join(" ", problems)));
-                return;
-            }
+            if (RejectInvalid(problems)) return;
 
-            string target = $"{Protocol} {(ImplicitTls ? "implicit TLS" : "STARTTLS")} {HostName}:{options.EffectivePort}";
+            string target = Describe(options);
             Output.WriteVerbose($"Enumerating TLS on {target} (at most {MaxConnectionsPerHost} connections at once).");
             TlsCapabilityReport report = Wait(new TlsCapabilityScanner(DnsServerParameter.HostLookup(dnsServer, options.Timeout)).ScanAsync(options, StopToken));
             var summary = report.Summary;
             Output.WriteVerbose($"{target}: {summary.Status}, {summary.CipherSuitesAccepted} suite(s), {summary.ConnectionsOpened} connection(s) in {summary.DurationMs:0} ms. {summary.Reason}");
 
-            foreach (var suite in report.CipherSuites) Output.WriteObject(suite);
             if (Summary) Output.WriteObject(summary);
+            else foreach (var suite in report.CipherSuites) Output.WriteObject(suite);
             if (ErrorMap.For(summary.Status) is var (id, category) && summary.Status != TlsCapabilityStatus.Cancelled)
                 Output.WriteError(new CmdletError(id, category, HostName, $"{target}: {summary.Reason}"));
         }

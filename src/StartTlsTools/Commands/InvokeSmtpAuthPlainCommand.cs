@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using StartTlsTools.Commands.Output;
 
 namespace StartTlsTools.Commands
@@ -10,20 +9,10 @@ namespace StartTlsTools.Commands
     /// credential, reporting the server's verdict. Refuses before any secret is sent when TLS is missing or the
     /// certificate is invalid, unless the user explicitly allows it. Never prompts: -Credential is mandatory.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "SmtpAuthPlain")]
+    [Cmdlet(VerbsLifecycle.Invoke, "SmtpAuthPlain", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Invoke-SmtpAuthPlain.md")]
     [OutputType(typeof(SmtpAuthResult))]
-    public sealed class InvokeSmtpAuthPlainCommand : StartTlsCmdletBase
+    public sealed class InvokeSmtpAuthPlainCommand : TargetCmdletBase
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Host", "ComputerName", "CN")]
-        [ValidateNotNullOrEmpty]
-        public string HostName { get; set; } = "";
-
-        /// <summary>0 means 587, or 465 with -ImplicitTls.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; }
-
         /// <summary>From Get-Credential, an Automation credential asset or New-Object PSCredential: never prompted for.</summary>
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNull]
@@ -37,17 +26,6 @@ namespace StartTlsTools.Commands
         public SwitchParameter ImplicitTls { get; set; }
 
         [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EhloName { get; set; }
-
-        [Parameter]
-        [ValidateRange(StartTlsTestOptions.MinTimeoutSeconds, StartTlsTestOptions.MaxTimeoutSeconds)]
-        public int TimeoutSeconds { get; set; } = 10;
-
-        [Parameter]
-        public X509Certificate2[]? TrustedRootCertificate { get; set; }
-
-        [Parameter]
         public SwitchParameter AllowPlaintext { get; set; }
 
         [Parameter]
@@ -58,28 +36,17 @@ namespace StartTlsTools.Commands
 
         protected override void ProcessRecord()
         {
-            var options = new SmtpAuthPlainOptions
+            var options = FillTarget(new SmtpAuthPlainOptions
             {
-                HostName = HostName,
-                Port = Port == 0 ? (int?)null : Port,
                 ImplicitTls = ImplicitTls.IsPresent,
                 UserName = UserNameOf(Credential),
                 Password = Credential.Password,
                 AuthorizationIdentity = AuthorizationIdentity,
-                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                EhloName = EhloName,
                 AllowPlaintext = AllowPlaintext.IsPresent,
                 SkipCertificateCheck = SkipCertificateCheck.IsPresent,
                 IncludeTranscript = IncludeTranscript.IsPresent,
-            };
-            if (TrustedRootCertificate != null) options.TrustedRoots.AddRange(TrustedRootCertificate);
-
-            var problems = options.Validate();
-            if (problems.Count > 0)
-            {
-                Output.WriteError(new CmdletError(ErrorMap.InvalidParameterId, ErrorCategory.InvalidArgument, HostName, string.Join(" ", problems)));
-                return;
-            }
+            });
+            if (RejectInvalid(options.Validate())) return;
 
             string target = $"SMTP AUTH PLAIN {(ImplicitTls ? "implicit TLS" : "STARTTLS")} {HostName}:{options.EffectivePort} as {options.UserName}";
             Output.WriteVerbose($"{target} (timeout {TimeoutSeconds} s per step).");

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using StartTlsTools.Commands.Output;
 
 namespace StartTlsTools.Commands
@@ -10,43 +9,18 @@ namespace StartTlsTools.Commands
     /// Test-StartTls: connects, checks that STARTTLS is offered, upgrades, validates the certificate and
     /// reads the capabilities again. One result object per target; failures are data plus an ErrorRecord.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "StartTls")]
-    [OutputType(typeof(StartTlsResult))]
-    [OutputType(typeof(bool))]
-    public sealed class TestStartTlsCommand : StartTlsCmdletBase
+    [Cmdlet(VerbsDiagnostic.Test, "StartTls", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Test-StartTls.md", DefaultParameterSetName = DefaultSet)]
+    [OutputType(typeof(StartTlsResult), ParameterSetName = new[] { DefaultSet })]
+    [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
+    public sealed class TestStartTlsCommand : ServiceCmdletBase
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Host", "ComputerName", "CN", "NameExchange")]
-        [ValidateNotNullOrEmpty]
-        public string HostName { get; set; } = "";
-
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        public StartTlsProtocol Protocol { get; set; } = StartTlsProtocol.Smtp;
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; }
+        private const string DefaultSet = "Default";
+        private const string QuietSet = "Quiet";
 
         [Parameter]
         public SwitchParameter ImplicitTls { get; set; }
 
-        [Parameter]
-        [ValidateRange(StartTlsTestOptions.MinTimeoutSeconds, StartTlsTestOptions.MaxTimeoutSeconds)]
-        public int TimeoutSeconds { get; set; } = 10;
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EhloName { get; set; }
-
-        /// <summary>The XMPP domain for the stream's to= (Xmpp, XmppServer); the host name by default.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? XmppDomain { get; set; }
-
-        [Parameter]
-        public X509Certificate2[]? TrustedRootCertificate { get; set; }
-
-        [Parameter]
+        [Parameter(ParameterSetName = DefaultSet)]
         public SwitchParameter IncludeTranscript { get; set; }
 
         /// <summary>A certificate expiring within this many days is reported as the CertificateExpiringSoon finding; 0 turns that off.</summary>
@@ -64,36 +38,26 @@ namespace StartTlsTools.Commands
         public SwitchParameter Dane { get; set; }
 
         /// <summary>Returns only $true (STARTTLS worked and the certificate is valid) or $false.</summary>
-        [Parameter]
+        [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
         public SwitchParameter Quiet { get; set; }
 
         protected override void ProcessRecord()
         {
-            var options = new StartTlsTestOptions
+            var options = FillTarget(new StartTlsTestOptions
             {
-                HostName = HostName,
-                Protocol = Protocol,
-                Port = Port == 0 ? (int?)null : Port,
                 ImplicitTls = ImplicitTls.IsPresent,
-                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                EhloName = EhloName,
-                XmppDomain = XmppDomain,
                 IncludeTranscript = IncludeTranscript.IsPresent,
                 ExpiryWarningDays = ExpiryWarningDays,
-            };
-            if (TrustedRootCertificate != null) options.TrustedRoots.AddRange(TrustedRootCertificate);
-
+            });
             var problems = new System.Collections.Generic.List<string>(options.Validate());
             if (DnsServerParameter.TryParse(DnsServer, out System.Net.IPEndPoint? dnsServer) is string dnsProblem) problems.Add(dnsProblem);
-            if (problems.Count > 0)
+            if (RejectInvalid(problems))
             {
-                // Bad input never reaches the network.
-                Output.WriteError(new CmdletError(ErrorMap.InvalidParameterId, ErrorCategory.InvalidArgument, HostName, string.Join(" ", problems)));
                 if (Quiet) Output.WriteObject(false);
                 return;
             }
 
-            string target = $"{Protocol} {(ImplicitTls ? "implicit TLS" : "STARTTLS")} {HostName}:{options.EffectivePort}";
+            string target = Describe(options);
             Output.WriteVerbose($"Testing {target} (timeout {TimeoutSeconds} s per step).");
             StartTlsResult result = Wait(new StartTlsTester(DnsServerParameter.HostLookup(dnsServer, options.Timeout)).TestAsync(options, StopToken));
             if (Dane) CheckDane(result, dnsServer, options.Timeout);

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using StartTlsTools.Commands.Output;
 
 namespace StartTlsTools.Commands
@@ -10,44 +9,24 @@ namespace StartTlsTools.Commands
     /// its own rather than a switch on Test-StartTls because it deliberately pipelines, which Test-StartTls never does,
     /// opens two connections, and answers a different question (a verdict, not a TLS inventory).
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "StartTlsInjection")]
-    [OutputType(typeof(StartTlsInjectionResult))]
-    [OutputType(typeof(bool))]
-    public sealed class TestStartTlsInjectionCommand : StartTlsCmdletBase
+    [Cmdlet(VerbsDiagnostic.Test, "StartTlsInjection", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Test-StartTlsInjection.md", DefaultParameterSetName = DefaultSet)]
+    [OutputType(typeof(StartTlsInjectionResult), ParameterSetName = new[] { DefaultSet })]
+    [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
+    public sealed class TestStartTlsInjectionCommand : ServiceCmdletBase
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Host", "ComputerName", "CN", "NameExchange")]
-        [ValidateNotNullOrEmpty]
-        public string HostName { get; set; } = "";
-
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        public StartTlsProtocol Protocol { get; set; } = StartTlsProtocol.Smtp;
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; }
+        private const string DefaultSet = "Default";
+        private const string QuietSet = "Quiet";
 
         /// <summary>How long to listen over TLS, sending nothing, for an answer to the injected command.</summary>
         [Parameter]
         [ValidateRange(InjectionTestOptions.MinWaitSeconds, InjectionTestOptions.MaxWaitSeconds)]
         public int WaitSeconds { get; set; } = InjectionTestOptions.DefaultWaitSeconds;
 
-        [Parameter]
-        [ValidateRange(StartTlsTestOptions.MinTimeoutSeconds, StartTlsTestOptions.MaxTimeoutSeconds)]
-        public int TimeoutSeconds { get; set; } = 10;
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EhloName { get; set; }
-
-        [Parameter]
-        public X509Certificate2[]? TrustedRootCertificate { get; set; }
-
-        [Parameter]
+        [Parameter(ParameterSetName = DefaultSet)]
         public SwitchParameter IncludeTranscript { get; set; }
 
         /// <summary>Returns only $true (NotVulnerable) or $false (Vulnerable or Inconclusive).</summary>
-        [Parameter]
+        [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
         public SwitchParameter Quiet { get; set; }
 
         /// <summary>The resolver for the host name, address[:port]; the system resolver when omitted.</summary>
@@ -59,25 +38,13 @@ namespace StartTlsTools.Commands
         {
             var options = new InjectionTestOptions
             {
-                Target = new StartTlsTestOptions
-                {
-                    HostName = HostName,
-                    Protocol = Protocol,
-                    Port = Port == 0 ? (int?)null : Port,
-                    Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                    EhloName = EhloName,
-                    IncludeTranscript = IncludeTranscript.IsPresent,
-                },
+                Target = FillTarget(new StartTlsTestOptions { IncludeTranscript = IncludeTranscript.IsPresent }),
                 Wait = TimeSpan.FromSeconds(WaitSeconds),
             };
-            if (TrustedRootCertificate != null) options.Target.TrustedRoots.AddRange(TrustedRootCertificate);
-
             var problems = new System.Collections.Generic.List<string>(options.Validate());
             if (DnsServerParameter.TryParse(DnsServer, out System.Net.IPEndPoint? dnsServer) is string dnsProblem) problems.Add(dnsProblem);
-            if (problems.Count > 0)
+            if (RejectInvalid(problems))
             {
-                // Bad input never reaches the network.
-                Output.WriteError(new CmdletError(ErrorMap.InvalidParameterId, ErrorCategory.InvalidArgument, HostName, string.Join(" ", problems)));
                 if (Quiet) Output.WriteObject(false);
                 return;
             }

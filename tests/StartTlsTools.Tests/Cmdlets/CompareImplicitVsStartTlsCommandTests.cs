@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Reflection;
 using StartTlsTools.Commands;
 using StartTlsTools.Tests.Integration;
 
@@ -15,7 +14,7 @@ namespace StartTlsTools.Tests.Cmdlets
         {
             HostName = "localhost",
             Protocol = protocol,
-            StartTlsPort = Lab.Current.LivePort(startTlsKey),
+            Port = Lab.Current.LivePort(startTlsKey),
             ImplicitPort = Lab.Current.LivePort(implicitKey),
             Samples = 2,
             EhloName = "client.lab.test",
@@ -63,19 +62,26 @@ namespace StartTlsTools.Tests.Cmdlets
         }
 
         [Fact]
-        public void Protocol_validation_attribute_rejects_a_protocol_without_both_ports_with_a_clear_message()
+        public void A_protocol_without_both_ports_is_refused_before_any_connection_with_a_clear_message()
         {
-            var validate = typeof(ValidateArgumentsAttribute).GetMethod("Validate", BindingFlags.Instance | BindingFlags.NonPublic)!;
-            var attribute = new ValidateComparableProtocolAttribute();
-            var unknown = (StartTlsProtocol)987;
+            // Lmtp has no implicit-TLS port. The host does not resolve: reaching the network would say so instead.
+            var output = new RecordingOutput();
+            new CompareImplicitVsStartTlsCommand { HostName = "no-such-host.invalid", Protocol = StartTlsProtocol.Lmtp }.InvokeForTest(output);
 
-            var thrown = Assert.Throws<TargetInvocationException>(() => validate.Invoke(attribute, new object?[] { unknown, null }));
-            var problem = Assert.IsType<ValidationMetadataException>(thrown.InnerException);
-            Assert.Contains("needs both a STARTTLS port and an implicit-TLS port", problem.Message);
-            Assert.Contains("Submission", problem.Message);
-            // Every comparable protocol passes.
-            foreach (var protocol in ImplicitVsStartTlsOptions.ComparableProtocols) validate.Invoke(attribute, new object?[] { protocol, null });
-            Assert.NotNull(typeof(CompareImplicitVsStartTlsCommand).GetProperty("Protocol")!.GetCustomAttribute<ValidateComparableProtocolAttribute>());
+            Assert.Empty(output.Objects);
+            var error = Assert.Single(output.Errors);
+            Assert.Equal("InvalidParameter", error.Id);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.Category);
+            Assert.Contains("needs both a STARTTLS port and an implicit-TLS port", error.Message);
+            Assert.Contains("Submission", error.Message);
+        }
+
+        [Fact]
+        public void Defaults_to_submission_with_the_shared_target_parameters()
+        {
+            var command = new CompareImplicitVsStartTlsCommand();
+            Assert.Equal(StartTlsProtocol.Submission, command.Protocol);
+            Assert.IsAssignableFrom<ServiceCmdletBase>(command);
         }
 
         [Theory]

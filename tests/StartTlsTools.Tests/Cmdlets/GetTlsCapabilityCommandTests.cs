@@ -19,22 +19,42 @@ namespace StartTlsTools.Tests.Cmdlets
         };
 
         [Fact]
-        public void Writes_one_object_per_accepted_pair_then_the_summary()
+        public void Summary_writes_only_the_summary_with_the_certificate_validated_against_the_given_roots()
+        {
+            var suitesOutput = new RecordingOutput();
+            Command("LAB_SMTP_PORT").InvokeForTest(suitesOutput);
+            var suites = suitesOutput.Objects.Select(o => Assert.IsType<TlsCipherSuiteResult>(o)).ToList();
+
+            var output = new RecordingOutput();
+            var command = Command("LAB_SMTP_PORT");
+            command.Summary = true;
+            command.TrustedRootCertificate = new[] { Lab.Current.Ca };
+            command.InvokeForTest(output);
+
+            Assert.Empty(output.Errors);
+            var summary = Assert.IsType<TlsCapabilitySummary>(Assert.Single(output.Objects));
+            Assert.Equal(TlsCapabilityStatus.Success, summary.Status);
+            Assert.Equal(suites.Count, summary.CipherSuitesAccepted);
+            Assert.True(summary.CertificateValid, summary.CertificateError);
+            Assert.Null(summary.CertificateError);
+            Assert.All(suites, s => Assert.Equal("localhost", s.HostName));
+            Assert.All(suites, s => Assert.Matches("^0x[0-9A-F]{4}$", s.Code));
+            Assert.Equal(1, suites.First(s => s.TlsVersion == "TLSv1.3").PreferenceRank);
+            Assert.Contains(output.Verbose, v => v.Contains("Smtp STARTTLS localhost:"));
+        }
+
+        [Fact]
+        public void Summary_without_the_lab_root_reports_the_certificate_untrusted()
         {
             var output = new RecordingOutput();
             var command = Command("LAB_SMTP_PORT");
             command.Summary = true;
             command.InvokeForTest(output);
 
-            Assert.Empty(output.Errors);
-            var summary = Assert.IsType<TlsCapabilitySummary>(output.Objects.Last());
-            var suites = output.Objects.Take(output.Objects.Count - 1).Select(o => Assert.IsType<TlsCipherSuiteResult>(o)).ToList();
-            Assert.Equal(TlsCapabilityStatus.Success, summary.Status);
-            Assert.Equal(suites.Count, summary.CipherSuitesAccepted);
-            Assert.All(suites, s => Assert.Equal("localhost", s.HostName));
-            Assert.All(suites, s => Assert.Matches("^0x[0-9A-F]{4}$", s.Code));
-            Assert.Equal(1, suites.First(s => s.TlsVersion == "TLSv1.3").PreferenceRank);
-            Assert.Contains(output.Verbose, v => v.Contains("Smtp STARTTLS localhost:"));
+            var summary = Assert.IsType<TlsCapabilitySummary>(Assert.Single(output.Objects));
+            Assert.False(summary.CertificateValid);
+            Assert.NotNull(summary.CertificateError);
+            Assert.Contains("CN=", summary.CertificateSubject);
         }
 
         [Fact]

@@ -60,6 +60,42 @@ namespace StartTlsTools.Tests.Cmdlets
         }
 
         [Fact]
+        public void Target_parameters_are_declared_once_in_the_shared_bases_and_every_cmdlet_has_them()
+        {
+            var declaredIn = new Dictionary<string, Type>
+            {
+                ["HostName"] = typeof(TargetCmdletBase), ["Port"] = typeof(TargetCmdletBase), ["TimeoutSeconds"] = typeof(TargetCmdletBase),
+                ["EhloName"] = typeof(TargetCmdletBase), ["TrustedRootCertificate"] = typeof(TargetCmdletBase),
+                ["Protocol"] = typeof(ServiceCmdletBase), ["XmppDomain"] = typeof(ServiceCmdletBase),
+            };
+            foreach (var type in CmdletTypes())
+            {
+                Assert.True(typeof(TargetCmdletBase).IsAssignableFrom(type), $"{type.Name} does not derive from TargetCmdletBase");
+                foreach (var property in type.GetProperties().Where(p => p.GetCustomAttribute<ParameterAttribute>() != null && declaredIn.ContainsKey(p.Name)))
+                    Assert.Equal(declaredIn[property.Name], property.DeclaringType);
+            }
+            var aliases = typeof(TargetCmdletBase).GetProperty("HostName")!.GetCustomAttribute<AliasAttribute>()!.AliasNames;
+            Assert.Equal(new[] { "Host", "ComputerName", "CN", "NameExchange" }, aliases);
+            // The cmdlets that choose a protocol all reach an XMPP server whose domain differs from its host name.
+            foreach (var type in new[] { typeof(TestStartTlsCommand), typeof(GetTlsCapabilityCommand), typeof(CompareImplicitVsStartTlsCommand), typeof(TestStartTlsInjectionCommand) })
+                Assert.NotNull(type.GetProperty("XmppDomain"));
+        }
+
+        [Theory]
+        [InlineData(typeof(TestStartTlsCommand), typeof(StartTlsResult))]
+        [InlineData(typeof(TestStartTlsInjectionCommand), typeof(StartTlsInjectionResult))]
+        public void Quiet_is_its_own_parameter_set_with_its_own_boolean_output_type(Type cmdlet, Type resultType)
+        {
+            var quiet = cmdlet.GetProperty("Quiet")!.GetCustomAttribute<ParameterAttribute>()!;
+            Assert.Equal("Quiet", quiet.ParameterSetName);
+            Assert.True(quiet.Mandatory);
+            var outputs = cmdlet.GetCustomAttributes<OutputTypeAttribute>().ToList();
+            Assert.Contains(outputs, o => o.ParameterSetName.SequenceEqual(new[] { "Quiet" }) && o.Type.Single().Type == typeof(bool));
+            Assert.Contains(outputs, o => o.ParameterSetName.SequenceEqual(new[] { "Default" }) && o.Type.Single().Type == resultType);
+            Assert.Equal("Default", cmdlet.GetCustomAttribute<CmdletAttribute>()!.DefaultParameterSetName);
+        }
+
+        [Fact]
         public void Manifest_exports_exactly_the_cmdlet_classes()
         {
             var match = Regex.Match(Manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)");
@@ -82,7 +118,12 @@ namespace StartTlsTools.Tests.Cmdlets
         public void Build_leaves_an_importable_module_folder()
         {
             string folder = Path.Combine(RepoRoot, "out", "StartTlsTools");
-            foreach (string file in new[] { "StartTlsTools.psd1", "StartTlsTools.dll", "StartTlsTools.Core.dll", "StartTlsTools.Format.ps1xml" })
+            string[] files =
+            {
+                "StartTlsTools.psd1", "StartTlsTools.dll", "StartTlsTools.Core.dll", "StartTlsTools.Format.ps1xml",
+                Path.Combine("en-US", "StartTlsTools.dll-Help.xml"), Path.Combine("en-US", "about_StartTlsTools.help.txt"),
+            };
+            foreach (string file in files)
                 Assert.True(File.Exists(Path.Combine(folder, file)), $"{file} is missing from {folder}");
             Assert.Matches(@"RootModule\s*=\s*'StartTlsTools.dll'", Manifest);
             Assert.Matches(@"FormatsToProcess\s*=\s*@\('StartTlsTools.Format.ps1xml'\)", Manifest);
@@ -118,17 +159,17 @@ namespace StartTlsTools.Tests.Cmdlets
         [Fact]
         public void Results_are_flat_for_export_csv()
         {
-            var scalars = new[] { typeof(string), typeof(bool), typeof(int), typeof(long), typeof(double), typeof(DateTime), typeof(DateTimeOffset) };
-            // Lists are TextList and FindingList: typed for the pipeline, "; "-joined text in a CSV cell (ResultListTests).
-            var lists = new[] { typeof(TextList), typeof(FindingList) };
-            Assert.Equal(typeof(FindingList), typeof(StartTlsResult).GetProperty(nameof(StartTlsResult.Findings))!.PropertyType);
-            Assert.Equal(typeof(string), typeof(StartTlsResult).GetProperty(nameof(StartTlsResult.FindingIds))!.PropertyType);
-            var results = new[] { typeof(StartTlsResult), typeof(Finding), typeof(MailExchanger), typeof(MtaStsPolicyResult), typeof(MailDomainResult) };
-            foreach (var property in results.SelectMany(t => t.GetProperties()))
+            // Scalars, or lists whose ToString() is readable text (Export-Csv writes a property with ToString()).
+            var scalars = new[] { typeof(string), typeof(bool), typeof(int), typeof(long), typeof(double), typeof(DateTime), typeof(DateTimeOffset), typeof(TextList), typeof(FindingList) };
+            var resultTypes = typeof(StartTlsResult).Assembly.GetTypes().Where(t => t.IsPublic && t.Namespace == "StartTlsTools" &&
+                (t.Name.EndsWith("Result", StringComparison.Ordinal) || t.Name.EndsWith("Summary", StringComparison.Ordinal) || t.Name.EndsWith("Comparison", StringComparison.Ordinal)));
+            foreach (var property in resultTypes.Concat(new[] { typeof(Finding), typeof(MailExchanger) }).SelectMany(t => t.GetProperties()))
             {
                 var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-                Assert.True(type.IsEnum || scalars.Contains(type) || lists.Contains(type), $"{property.DeclaringType!.Name}.{property.Name} is {type.Name}, which Export-Csv cannot write usefully");
+                Assert.True(type.IsEnum || scalars.Contains(type), $"{property.DeclaringType!.Name}.{property.Name} is {type.Name}, which Export-Csv cannot write usefully");
             }
+            Assert.Contains(resultTypes, t => t == typeof(TlsCapabilitySummary));
+            Assert.Contains(resultTypes, t => t == typeof(MailDomainResult));
         }
 
         [Fact]

@@ -66,15 +66,18 @@ namespace StartTlsTools.Tests.HostedPowerShell
         }
 
         [Fact]
-        public void Get_tls_capability_writes_typed_suites_then_a_summary()
+        public void Get_tls_capability_writes_one_type_per_pipeline_suites_by_default_and_only_the_summary_with_summary()
         {
+            var (suites, suiteErrors, _) = Invoke($"Get-TlsCapability {LabArgs("LAB_SMTP_PORT")}");
+            Assert.Empty(suiteErrors);
+            Assert.NotEmpty(suites);
+            Assert.All(suites, o => Assert.IsType<TlsCipherSuiteResult>(o.BaseObject));
+
             var (output, errors, _) = Invoke($"Get-TlsCapability {LabArgs("LAB_SMTP_PORT")} -Summary");
             Assert.Empty(errors);
-            var objects = output.Select(o => o.BaseObject).ToList();
-            var summary = Assert.IsType<TlsCapabilitySummary>(objects.Last());
+            var summary = Assert.IsType<TlsCapabilitySummary>(Assert.Single(output).BaseObject);
             Assert.Equal(TlsCapabilityStatus.Success, summary.Status);
-            Assert.Equal(objects.Count - 1, summary.CipherSuitesAccepted);
-            Assert.All(objects.Take(objects.Count - 1), o => Assert.IsType<TlsCipherSuiteResult>(o));
+            Assert.Equal(suites.Count, summary.CipherSuitesAccepted);
         }
 
         [Fact]

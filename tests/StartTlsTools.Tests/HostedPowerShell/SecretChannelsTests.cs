@@ -187,7 +187,7 @@ $Error | ForEach-Object { $_.ToString(); $_.Exception.ToString() }
             var c = await new ImplicitVsStartTlsComparer().CompareAsync(new ImplicitVsStartTlsOptions
             {
                 HostName = "localhost", Protocol = StartTlsProtocol.Imap, Samples = 2,
-                StartTlsPort = Lab.Current.LivePort("LAB_IMAP_PORT"), ImplicitPort = Lab.Current.LivePort("LAB_IMAPS_PORT"),
+                Port = Lab.Current.LivePort("LAB_IMAP_PORT"), ImplicitPort = Lab.Current.LivePort("LAB_IMAPS_PORT"),
                 TrustedRoots = { Lab.Current.Ca },
             });
 

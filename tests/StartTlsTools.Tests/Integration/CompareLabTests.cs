@@ -14,7 +14,7 @@ namespace StartTlsTools.Tests.Integration
             {
                 HostName = "localhost",
                 Protocol = protocol,
-                StartTlsPort = Lab.Current.LivePort(startTlsKey),
+                Port = Lab.Current.LivePort(startTlsKey),
                 ImplicitPort = Lab.Current.LivePort(implicitKey),
                 Samples = samples,
                 EhloName = "client.lab.test",
