@@ -16,21 +16,8 @@ namespace StartTlsTools.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "MtaStsPolicy", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Get-MtaStsPolicy.md")]
     [OutputType(typeof(MtaStsPolicyResult))]
-    public sealed class GetMtaStsPolicyCommand : StartTlsCmdletBase
+    public sealed class GetMtaStsPolicyCommand : DomainCmdletBase
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("DomainName", "Name")]
-        [ValidateNotNullOrEmpty]
-        public string Domain { get; set; } = "";
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? DnsServer { get; set; }
-
-        [Parameter]
-        [ValidateRange(StartTlsTestOptions.MinTimeoutSeconds, StartTlsTestOptions.MaxTimeoutSeconds)]
-        public int TimeoutSeconds { get; set; } = 10;
-
         /// <summary>Roots trusted besides the OS store for the policy host's certificate.</summary>
         [Parameter]
         public X509Certificate2[]? TrustedRootCertificate { get; set; }

@@ -15,22 +15,8 @@ namespace StartTlsTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Resolve, "MailExchanger", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Resolve-MailExchanger.md")]
     [OutputType(typeof(MailExchanger))]
-    public sealed class ResolveMailExchangerCommand : StartTlsCmdletBase
+    public sealed class ResolveMailExchangerCommand : DomainCmdletBase
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("DomainName", "Name")]
-        [ValidateNotNullOrEmpty]
-        public string Domain { get; set; } = "";
-
-        /// <summary>The resolver to ask, address[:port]; the system's configured DNS servers when omitted.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? DnsServer { get; set; }
-
-        [Parameter]
-        [ValidateRange(StartTlsTestOptions.MinTimeoutSeconds, StartTlsTestOptions.MaxTimeoutSeconds)]
-        public int TimeoutSeconds { get; set; } = 10;
-
         protected override void ProcessRecord()
         {
             string? problem = DnsServerParameter.TryParse(DnsServer, out IPEndPoint? server)

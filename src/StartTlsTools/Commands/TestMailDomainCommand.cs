@@ -16,21 +16,8 @@ namespace StartTlsTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "MailDomain", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Test-MailDomain.md")]
     [OutputType(typeof(MailDomainResult))]
-    public sealed class TestMailDomainCommand : StartTlsCmdletBase
+    public sealed class TestMailDomainCommand : DomainCmdletBase
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("DomainName", "Name")]
-        [ValidateNotNullOrEmpty]
-        public string Domain { get; set; } = "";
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? DnsServer { get; set; }
-
-        [Parameter]
-        [ValidateRange(StartTlsTestOptions.MinTimeoutSeconds, StartTlsTestOptions.MaxTimeoutSeconds)]
-        public int TimeoutSeconds { get; set; } = 10;
-
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? EhloName { get; set; }

@@ -68,7 +68,12 @@ namespace StartTlsTools.Tests.Cmdlets
                 ["EhloName"] = typeof(TargetCmdletBase), ["TrustedRootCertificate"] = typeof(TargetCmdletBase),
                 ["Protocol"] = typeof(ServiceCmdletBase), ["XmppDomain"] = typeof(ServiceCmdletBase),
             };
-            foreach (var type in CmdletTypes())
+            // The mail-domain cmdlets take a domain, not a host: their shared parameters live once in DomainCmdletBase.
+            var domainDeclaredIn = new[] { "Domain", "DnsServer", "TimeoutSeconds" };
+            foreach (var type in CmdletTypes().Where(t => typeof(DomainCmdletBase).IsAssignableFrom(t)))
+                foreach (string name in domainDeclaredIn)
+                    Assert.Equal(typeof(DomainCmdletBase), type.GetProperty(name)!.DeclaringType);
+            foreach (var type in CmdletTypes().Where(t => !typeof(DomainCmdletBase).IsAssignableFrom(t)))
             {
                 Assert.True(typeof(TargetCmdletBase).IsAssignableFrom(type), $"{type.Name} does not derive from TargetCmdletBase");
                 foreach (var property in type.GetProperties().Where(p => p.GetCustomAttribute<ParameterAttribute>() != null && declaredIn.ContainsKey(p.Name)))
