@@ -95,7 +95,7 @@ stop_mail_domain_lab() {
   stop_pidfile "$STATE/nginx/nginx.pid" nginx
   stop_pidfile "$STATE/unbound/unbound.pid" unbound
   # NSD names its processes "nsd: main", "nsd: xfrd", ...; the pid file holds xfrd's, which stops the rest.
-  local pid
+  local pid=""
   [[ -f $STATE/dns/nsd.pid ]] && pid="$(tr -dc '0-9' <"$STATE/dns/nsd.pid")"
   if [[ -n $pid && "$(cat "/proc/$pid/comm" 2>/dev/null)" == nsd* ]]; then
     printf '%s\n' "$pid" >"$STATE/dns/nsd.pid.checked"
