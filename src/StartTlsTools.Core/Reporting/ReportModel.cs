@@ -23,7 +23,7 @@ namespace StartTlsTools.Reporting
                 .GroupBy(x => x.Finding.Id, StringComparer.Ordinal)
                 .Select(g => new FindingSummary(g.Key, g.Max(x => x.Finding.Severity), g.First().Finding.Title, g.First().Finding.Reference,
                     g.Select(x => x.Target).Distinct().Count()))
-                .OrderByDescending(s => s.Targets).ThenByDescending(s => s.Severity).ThenBy(s => s.Id, StringComparer.Ordinal)
+                .OrderByDescending(s => s.Targets).ThenByDescending(s => s.Severity) // ties stay in the order first seen
                 .ToList();
         }
 
@@ -39,7 +39,7 @@ namespace StartTlsTools.Reporting
         public int NoVerdictCount { get; }
         /// <summary>Finding instances (a finding on two targets counts twice) per severity, every severity present.</summary>
         public IReadOnlyDictionary<FindingSeverity, int> FindingsBySeverity { get; }
-        /// <summary>One entry per finding id: most targets first.</summary>
+        /// <summary>One entry per finding id: most targets first, then most severe, then in the order first seen.</summary>
         public IReadOnlyList<FindingSummary> FindingsById { get; }
     }
 
