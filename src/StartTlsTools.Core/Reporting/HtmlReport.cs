@@ -95,34 +95,34 @@ namespace StartTlsTools.Reporting
                 .Raw("<label>Findings at least<select id=\"fs\"><option value=\"\">Any or none</option><option value=\"4\">Critical</option><option value=\"3\">High</option><option value=\"2\">Medium</option><option value=\"1\">Low</option><option value=\"0\">Info</option></select></label>")
                 .Raw("<span id=\"shown\" role=\"status\" aria-live=\"polite\"></span></div>")
                 .Raw("<table id=\"targets\" class=\"grid\"><caption class=\"note\">One row per target, in the order the results came. <span class=\"sortnote\">Select a column heading to sort by it.</span></caption>")
-                .Raw("<thead><tr><th scope=\"col\">Target</th><th scope=\"col\">Protocol</th><th scope=\"col\">Status</th><th scope=\"col\">Health</th><th scope=\"col\">TLS</th>")
-                .Raw("<th scope=\"col\">Weakest cipher</th><th scope=\"col\" class=\"n\">Certificate days</th><th scope=\"col\">Findings</th><th scope=\"col\">Checks</th></tr></thead><tbody>");
-            if (model.Targets.Count == 0) html.Raw("<tr><td colspan=\"9\" class=\"none\">No targets.</td></tr>");
+                .Raw("<thead><tr><th scope=col>Target<th scope=col>Protocol<th scope=col>Status<th scope=col>Health<th scope=col>TLS")
+                .Raw("<th scope=col>Weakest cipher<th scope=col>Certificate days<th scope=col>Findings<th scope=col>Checks</thead><tbody>");
+            if (model.Targets.Count == 0) html.Raw("<tr><td colspan=9 class=none>No targets.");
             int warning = model.Context.ExpiryWarningDays;
             foreach (ReportTarget t in model.Targets)
             {
+                // Sort keys: data-v where the text does not sort by itself; the script reads the rest from the text.
                 int worst = t.WorstSeverity.HasValue ? (int)t.WorstSeverity.Value : -1;
-                html.Raw("<tr data-h=\"").Raw(t.Healthy == true ? "ok" : t.Healthy == false ? "bad" : "none").Raw("\" data-s=\"").Number(worst).Raw("\">")
-                    .Raw("<th scope=\"row\"><a href=\"#").Raw(t.Anchor).Raw("\">").Text(t.DisplayName, 300).Raw("</a></th><td>").Text(t.Protocol ?? "\u2013")
-                    .Raw(t.ImplicitTls == true ? ", implicit TLS" : "").Raw("</td><td>").Text(t.Status.Length == 0 ? "\u2013" : t.Status, 300).Raw("</td>");
-                html.Raw("<td data-v=\"").Number(t.Healthy == false ? 0 : t.Healthy == null ? 1 : 2).Raw("\">");
-                Health(html, t.Healthy);
-                html.Raw("</td><td data-v=\"").Number((int)t.HighestVersion).Raw("\">").Text(t.HighestVersion == TlsProtocolVersion.None ? "\u2013" : DetailHtml.Version(t.HighestVersion)).Raw("</td>");
-                html.Raw("<td data-v=\"").Number(t.WeakestRating.HasValue ? (int)t.WeakestRating.Value : 9).Raw("\">");
-                DetailHtml.Rating(html, t.WeakestRating);
-                if (t.WeakestRating.HasValue && !t.WeakestRatingFromScan) html.Raw(" <span class=\"note\">(negotiated)</span>");
-                html.Raw("</td><td class=\"n\" data-v=\"").Number(t.CertificateDaysToExpiry ?? 99999).Raw("\">");
+                html.Raw("<tr data-h=").Raw(t.Healthy == true ? "ok" : t.Healthy == false ? "bad" : "none").Raw(" data-s=").Number(worst)
+                    .Raw("><th><a href=#").Raw(t.Anchor).Raw(">").Text(t.DisplayName, 300).Raw("</a><td>").Text(t.Protocol ?? "\u2013")
+                    .Raw(t.ImplicitTls == true ? ", implicit TLS" : "").Raw("<td>").Text(t.Status.Length == 0 ? "\u2013" : t.Status, 300);
+                html.Raw(t.Healthy == true ? "<td class=h-ok data-v=2>\u2714 Healthy" : t.Healthy == false ? "<td class=h-bad data-v=0>\u2718 Not healthy" : "<td class=h-none data-v=1>\u2013 No verdict");
+                html.Raw("<td>").Text(t.HighestVersion == TlsProtocolVersion.None ? "\u2013" : DetailHtml.Version(t.HighestVersion));
+                if (t.WeakestRating is CipherRating rating)
+                    html.Raw("<td class=r").Number((int)rating).Raw(" data-v=").Number((int)rating).Raw(">").Text(DetailHtml.RatingText(rating)).Raw(t.WeakestRatingFromScan ? "" : " <i>(negotiated)</i>");
+                else html.Raw("<td class=r- data-v=9>not known");
+                html.Raw("<td>");
                 if (t.CertificateDaysToExpiry is int days)
                     html.Number(days).Raw(days < 0 ? " \u2718 expired" : days <= warning ? " \u26A0 soon" : "");
                 else html.Raw("\u2013");
-                html.Raw("</td><td data-v=\"").Number(worst * 10000 + t.Findings.Count).Raw("\">");
+                html.Raw("<td data-v=").Number(worst * 10000 + t.Findings.Count).Raw(">");
                 if (t.WorstSeverity.HasValue)
                 {
                     Severity(html, t.WorstSeverity.Value);
                     html.Raw(" ").Number(t.Findings.Count);
                 }
                 else html.Raw("none");
-                html.Raw("</td><td>").Text(string.Join(", ", t.Checks)).Raw("</td></tr>\n");
+                html.Raw("<td>").Text(string.Join(", ", t.Checks));
             }
             html.Raw("</tbody></table></section>\n");
         }
@@ -149,34 +149,32 @@ namespace StartTlsTools.Reporting
 
         private static void TargetDetail(HtmlWriter html, ReportTarget t, ReportContext context)
         {
-            html.Raw("<section class=\"target\" id=\"").Raw(t.Anchor).Raw("\" aria-labelledby=\"").Raw(t.Anchor).Raw("h\"><h3 id=\"").Raw(t.Anchor).Raw("h\">")
-                .Text(t.DisplayName, 300).Raw(" <span class=\"cmd\">").Text(t.Protocol).Raw(t.ImplicitTls == true ? ", implicit TLS" : "").Raw("</span> ");
+            html.Raw("<section class=t id=").Raw(t.Anchor).Raw("><h3>").Text(t.DisplayName, 300).Raw(" <span class=cmd>").Text(t.Protocol)
+                .Raw(t.ImplicitTls == true ? ", implicit TLS" : "").Raw("</span> ");
             Health(html, t.Healthy);
             html.Raw("</h3>");
-            if (t.NotHealthyBecause.Count > 0) html.Raw("<p class=\"why\">Not healthy: ").Text(string.Join("; ", t.NotHealthyBecause)).Raw("</p>");
+            if (t.NotHealthyBecause.Count > 0) html.Raw("<p class=why>Not healthy: ").Text(string.Join("; ", t.NotHealthyBecause)).Raw("</p>");
             foreach (var (renderer, results) in t.Groups) renderer.RenderDetail(results, html, context);
 
             var findings = t.Findings;
-            html.Raw("<h4>Findings (").Number(findings.Count).Raw(")</h4>");
-            if (findings.Count == 0) html.Raw("<p class=\"none\">No findings.</p>");
+            if (findings.Count == 0) html.Raw("<p class=none>No findings.</p>");
             else
             {
-                html.Raw("<table class=\"grid\"><thead><tr><th scope=\"col\">Severity</th><th scope=\"col\">Finding</th><th scope=\"col\">What was seen</th><th scope=\"col\">Reference</th></tr></thead><tbody>");
+                html.Raw("<h4>Findings (").Number(findings.Count).Raw(")</h4><table class=\"grid findings\"><thead><tr><th scope=col>Severity<th scope=col>Finding<th scope=col>What was seen<th scope=col>Reference</thead><tbody>");
                 foreach (Finding f in findings)
                 {
                     html.Raw("<tr><td>");
                     Severity(html, f.Severity);
-                    html.Raw("</td><td><b>").Text(f.Title).Raw("</b><br><span class=\"m\">").Text(f.Id, 300).Raw("</span></td><td>").Text(f.Detail).Raw("</td><td>");
+                    html.Raw("<td><b>").Text(f.Title).Raw("</b><br><span class=m>").Text(f.Id, 300).Raw("</span><td>").Text(f.Detail).Raw("<td>");
                     Reference(html, f.Reference);
-                    html.Raw("</td></tr>");
                 }
                 html.Raw("</tbody></table>");
             }
-            html.Raw("<p class=\"back\"><a href=\"#h-targets\">Back to the targets</a></p></section>\n");
+            html.Raw("</section>\n");
         }
 
-        private static void Health(HtmlWriter html, bool? healthy) => html.Raw(healthy == true ? "<span class=\"h-ok\">\u2714 Healthy</span>"
-            : healthy == false ? "<span class=\"h-bad\">\u2718 Not healthy</span>" : "<span class=\"h-none\">\u2013 No verdict</span>");
+        private static void Health(HtmlWriter html, bool? healthy) => html.Raw(healthy == true ? "<span class=h-ok>\u2714 Healthy</span>"
+            : healthy == false ? "<span class=h-bad>\u2718 Not healthy</span>" : "<span class=h-none>\u2013 No verdict</span>");
 
         private static void Severity(HtmlWriter html, FindingSeverity severity)
         {

@@ -138,12 +138,13 @@ namespace StartTlsTools.Reporting
                 if (row >= maxRows) continue;
                 double cx = left + column * step, cy = baseline - 5 - row * step;
                 string tip = label + ": " + days + (days < 0 ? " days (expired)" : " days");
+                // One per target, so terse: unquoted numbers are valid in HTML.
                 if (days < 0)
-                    html.Raw("<path class=\"mx\" d=\"M").Attr0(cx - 3).Raw(" ").Attr0(cy - 3).Raw("l6 6m0-6l-6 6\"><title>").Text(tip).Raw("</title></path>");
+                    html.Raw("<path class=mx d=\"M").Attr0(cx - 3).Raw(" ").Attr0(cy - 3).Raw("l6 6m0-6l-6 6\"><title>").Text(tip).Raw("</title></path>");
                 else if (days <= warningDays)
-                    html.Raw("<path class=\"mw\" d=\"M").Attr0(cx).Raw(" ").Attr0(cy - 3.5).Raw("l3.5 6.5h-7z\"><title>").Text(tip).Raw("</title></path>");
+                    html.Raw("<path class=mw d=\"M").Attr0(cx).Raw(" ").Attr0(cy - 3.5).Raw("l3.5 6.5h-7z\"><title>").Text(tip).Raw("</title></path>");
                 else
-                    html.Raw("<circle class=\"mo\" cx=\"").Attr0(cx).Raw("\" cy=\"").Attr0(cy).Raw("\" r=\"3\"><title>").Text(tip).Raw("</title></circle>");
+                    html.Raw("<circle class=mo cx=").Attr0(cx).Raw(" cy=").Attr0(cy).Raw(" r=3><title>").Text(tip).Raw("</title></circle>");
             }
             foreach (var stack in stacks.Where(s => s.Value > maxRows))
                 html.Raw("<text class=\"tk\" x=\"").Attr0(left + stack.Key * step).Raw("\" y=\"").Number(baseline - 5 - maxRows * step).Raw("\" text-anchor=\"middle\">+")

@@ -91,7 +91,7 @@ namespace StartTlsTools.Tests.Cmdlets
             var (exit, output, error) = Run(Ndjson(new[] { ReportSamples.Healthy() }), "report", "--input", "-", "--output", PathOf("stdin.html"));
             Assert.True(exit == 0, error);
             Assert.Contains("1 targets (1 healthy", output);
-            Assert.Single(Report("stdin.html").All("section.target"));
+            Assert.Single(Report("stdin.html").All("section.t"));
         }
 
         [Fact]

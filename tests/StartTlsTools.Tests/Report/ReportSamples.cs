@@ -35,6 +35,8 @@ namespace StartTlsTools.Tests.Report
         public static StartTlsResult Healthy(string host = "mail.example.com", int port = 25, int daysToExpiry = 89)
         {
             DateTime notAfter = Now.UtcDateTime.Date.AddDays(daysToExpiry).AddHours(14);
+            // 90-day certificates (ACME) where they fit, one-year ones otherwise; issued in the past either way.
+            DateTime notBefore = notAfter.AddDays(daysToExpiry < 80 ? -90 : -397);
             var result = new StartTlsResult
             {
                 HostName = host, Port = port, Protocol = StartTlsProtocol.Smtp, IPAddress = "192.0.2.25",
@@ -45,7 +47,7 @@ namespace StartTlsTools.Tests.Report
                 CertificateChainStatus = $"[0] CN={host}, O=Example: NoError | [1] CN=Example CA, O=Example: NoError",
                 CertificateSubject = $"CN={host}, O=Example", CertificateIssuer = "CN=Example CA, O=Example",
                 CertificateSubjectAlternativeNames = $"DNS:{host}", CertificateThumbprint = "7563B3FADC96CF7F77B6AB0149895BC10587B660",
-                CertificateNotBefore = notAfter.AddDays(-90), CertificateNotAfter = notAfter, CertificateDaysToExpiry = daysToExpiry,
+                CertificateNotBefore = notBefore, CertificateNotAfter = notAfter, CertificateDaysToExpiry = daysToExpiry,
                 CertificateKeyAlgorithm = "RSA", CertificateKeySize = 2048, CertificateSignatureAlgorithm = "sha256RSA",
                 Banner = $"{host} ESMTP Postfix",
                 CapabilitiesBeforeTls = "PIPELINING; SIZE 10240000; VRFY; ETRN; STARTTLS; ENHANCEDSTATUSCODES; 8BITMIME; DSN; SMTPUTF8; CHUNKING",
@@ -161,9 +163,10 @@ namespace StartTlsTools.Tests.Report
 
         /// <summary>
         /// A fleet run as a mail team would report it: every target tested with Test-StartTls (most healthy, some without
-        /// STARTTLS, some with certificates expiring or expired), and every tenth also scanned (summary and rows) and probed.
+        /// STARTTLS, some with certificates expiring or expired); with <paramref name="scanEvery"/> &gt; 0, every so many
+        /// targets also scanned (summary and suite rows) and probed for injection.
         /// </summary>
-        public static List<object> Fleet(int targets)
+        public static List<object> Fleet(int targets, int scanEvery = 10)
         {
             var results = new List<object>();
             for (int i = 0; i < targets; i++)
@@ -171,7 +174,7 @@ namespace StartTlsTools.Tests.Report
                 string host = $"mx{i:D4}.customer{i % 37}.example";
                 int port = i % 3 == 0 ? 587 : 25;
                 results.Add(i % 20 == 7 ? NotOffered(host, port) : i % 10 == 3 ? Expiring(host, port, i % 40 - 8) : Healthy(host, port, 30 + i % 300));
-                if (i % 10 == 0)
+                if (scanEvery > 0 && i % scanEvery == 0)
                 {
                     var (summary, suites) = Legacy(host, port);
                     results.Add(summary);

@@ -18,9 +18,12 @@
     return value !== null ? value : cell.textContent.trim();
   }
 
+  // A key that starts with a number ("12", "-3 expired") sorts as that number, before keys that do not ("-").
+  var leadingNumber = /^-?\d+(\.\d+)?(\s|$)/;
   function compare(a, b) {
-    var x = Number(a), y = Number(b);
-    if (a !== '' && b !== '' && !isNaN(x) && !isNaN(y)) return x - y;
+    var x = leadingNumber.test(a), y = leadingNumber.test(b);
+    if (x && y) return parseFloat(a) - parseFloat(b);
+    if (x !== y) return x ? -1 : 1;
     return a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
   }
 

@@ -23,14 +23,12 @@ namespace StartTlsTools.Reporting.Renderers
 
         protected override void RenderDetail(IReadOnlyList<TlsCipherSuiteResult> rows, HtmlWriter html, ReportContext context)
         {
-            DetailHtml.Heading(html, "Accepted cipher suites (" + rows.Count + ")", "Get-TlsCapability");
-            html.Raw("<table class=\"grid suites\"><thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Rank</th><th scope=\"col\">Cipher suite</th><th scope=\"col\">Code</th><th scope=\"col\">Bits</th><th scope=\"col\">Forward secrecy</th><th scope=\"col\">Rating</th></tr></thead><tbody>");
+            DetailHtml.Heading(html, "Accepted cipher suites (" + rows.Count + ")", "Get-TlsCapability; rank is the server's order where it enforces one");
+            html.Raw("<table class=\"grid suites\"><thead><tr><th scope=col>Version<th scope=col>Rank<th scope=col>Cipher suite<th scope=col>Forward secrecy<th scope=col>Rating</thead><tbody>");
             foreach (TlsCipherSuiteResult r in rows.OrderByDescending(r => DetailHtml.ParseVersion(r.TlsVersion)).ThenBy(r => r.PreferenceRank))
             {
-                html.Raw("<tr><td>").Text(r.TlsVersion).Raw("</td><td>").Number(r.PreferenceRank).Raw("</td><td class=\"m\">").Text(r.CipherSuite)
-                    .Raw("</td><td class=\"m\">").Text(r.Code).Raw("</td><td>").Number(r.Bits).Raw("</td><td>").Text(DetailHtml.YesNo(r.ForwardSecrecy)).Raw("</td><td>");
-                DetailHtml.Rating(html, r.Rating);
-                html.Raw("</td></tr>");
+                html.Raw("<tr><td>").Text(r.TlsVersion).Raw("<td>").Number(r.PreferenceRank).Raw("<td class=m>").Text(r.CipherSuite)
+                    .Raw("<td>").Text(r.ForwardSecrecy ? "yes" : "no").Raw("<td class=r").Number((int)r.Rating).Raw(">").Text(DetailHtml.RatingText(r.Rating));
             }
             html.Raw("</tbody></table>");
         }

@@ -23,9 +23,9 @@ namespace StartTlsTools.Reporting.Renderers
 
         protected override void RenderDetail(ImplicitVsStartTlsComparison c, HtmlWriter html, ReportContext context)
         {
-            DetailHtml.Heading(html, "Implicit TLS compared with STARTTLS (" + c.Samples + " samples per side)", "Compare-ImplicitVsStartTls, " + DetailHtml.When(c.StartedAt));
-            html.Raw("<table class=\"grid cmp\"><thead><tr><td></td><th scope=\"col\">STARTTLS, port ").Number(c.StartTlsPort)
-                .Raw("</th><th scope=\"col\">Implicit TLS, port ").Number(c.ImplicitPort).Raw("</th></tr></thead><tbody>");
+            DetailHtml.Heading(html, "Implicit TLS compared with STARTTLS (" + c.Samples + " samples per side)", DetailHtml.Source("Compare-ImplicitVsStartTls", c.StartedAt, null));
+            html.Raw("<table class=\"grid cmp\"><thead><tr><td><th scope=col>STARTTLS, port ").Number(c.StartTlsPort)
+                .Raw("<th scope=col>Implicit TLS, port ").Number(c.ImplicitPort).Raw("</thead><tbody>");
             Row(html, "Status", c.StartTlsStatus + ": " + c.StartTlsReason, c.ImplicitStatus + ": " + c.ImplicitReason);
             Row(html, "Successful samples", c.StartTlsSuccessfulSamples.ToString(), c.ImplicitSuccessfulSamples.ToString());
             Row(html, "Secure channel, median (min-max)", Range(c.StartTlsMedianMs, c.StartTlsMinMs, c.StartTlsMaxMs), Range(c.ImplicitMedianMs, c.ImplicitMinMs, c.ImplicitMaxMs));
@@ -47,7 +47,7 @@ namespace StartTlsTools.Reporting.Renderers
         }
 
         private static void Row(HtmlWriter html, string label, string? startTls, string? implicitTls) =>
-            html.Raw("<tr><th scope=\"row\">").Text(label).Raw("</th><td>").Text(startTls).Raw("</td><td>").Text(implicitTls).Raw("</td></tr>");
+            html.Raw("<tr><th scope=row>").Text(label).Raw("<td>").Text(startTls).Raw("<td>").Text(implicitTls);
 
         private static string? Range(double? median, double? min, double? max) =>
             median.HasValue ? $"{DetailHtml.Ms(median)} ({DetailHtml.Ms(min)} - {DetailHtml.Ms(max)})" : null;

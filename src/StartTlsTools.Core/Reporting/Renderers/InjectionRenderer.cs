@@ -21,16 +21,15 @@ namespace StartTlsTools.Reporting.Renderers
 
         protected override void RenderDetail(StartTlsInjectionResult r, HtmlWriter html, ReportContext context)
         {
-            DetailHtml.Heading(html, "STARTTLS command injection", "Test-StartTlsInjection, " + DetailHtml.When(r.StartedAt));
+            DetailHtml.Heading(html, "STARTTLS command injection", DetailHtml.Source("Test-StartTlsInjection", r.StartedAt, r.IPAddress));
             DetailHtml.Open(html);
             DetailHtml.Field(html, "Verdict", r.Verdict + ": " + r.Reason);
-            DetailHtml.Field(html, "Injected command", r.InjectedCommand, mono: true);
-            DetailHtml.Field(html, "Sanity check", r.SanityCheck + (string.IsNullOrEmpty(r.SanityCheckReason) ? "" : ": " + r.SanityCheckReason));
-            DetailHtml.Field(html, "Probe status", r.Status.ToString());
-            DetailHtml.Field(html, "Reply to STARTTLS", r.StartTlsReply, mono: true);
-            DetailHtml.Field(html, "TLS version", DetailHtml.Version(r.TlsVersion));
-            DetailHtml.Field(html, "Cipher suite", r.CipherSuite, mono: true);
-            DetailHtml.Field(html, "Listened over TLS", r.WaitSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s, " + r.LinesReceivedOverTls + " lines received");
+            DetailHtml.Field(html, "Injected", r.InjectedCommand, mono: true);
+            if (r.SanityCheck != StartTlsStatus.Success) DetailHtml.Field(html, "Sanity check", r.SanityCheck + (string.IsNullOrEmpty(r.SanityCheckReason) ? "" : ": " + r.SanityCheckReason));
+            if (r.Status != StartTlsStatus.Success) DetailHtml.Field(html, "Probe", r.Status.ToString());
+            DetailHtml.Field(html, "Reply", r.StartTlsReply, mono: true);
+            DetailHtml.Field(html, "Listened", r.WaitSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s over "
+                + DetailHtml.Version(r.TlsVersion) + ", " + r.LinesReceivedOverTls + " lines received");
             DetailHtml.Field(html, "Evidence", r.Evidence, mono: true);
             if (r.PlaintextBytesDiscardedAtUpgrade > 0)
                 DetailHtml.Field(html, "Plaintext after the STARTTLS reply", r.PlaintextBytesDiscardedAtUpgrade + " bytes: " + r.PlaintextEvidence);

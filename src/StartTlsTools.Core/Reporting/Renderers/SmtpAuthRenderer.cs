@@ -20,7 +20,7 @@ namespace StartTlsTools.Reporting.Renderers
 
         protected override void RenderDetail(SmtpAuthResult r, HtmlWriter html, ReportContext context)
         {
-            DetailHtml.Heading(html, "SMTP AUTH PLAIN", "Invoke-SmtpAuthPlain, " + DetailHtml.When(r.StartedAt));
+            DetailHtml.Heading(html, "SMTP AUTH PLAIN", DetailHtml.Source("Invoke-SmtpAuthPlain", r.StartedAt, r.IPAddress));
             DetailHtml.Open(html);
             DetailHtml.Field(html, "Status", r.Status + ": " + r.Reason);
             DetailHtml.Field(html, "User", r.UserName, mono: true);
@@ -31,7 +31,7 @@ namespace StartTlsTools.Reporting.Renderers
             DetailHtml.Field(html, "Mechanisms after TLS", DetailHtml.Joined(r.MechanismsAfterTls), mono: true);
             DetailHtml.Field(html, "TLS", r.TlsStatus + (r.TlsEstablished ? ", " + DetailHtml.Version(r.TlsVersion) + " " + r.CipherSuite : ""));
             if (r.CertificateValid.HasValue)
-                DetailHtml.Field(html, "Certificate valid", r.CertificateValid == true ? "Yes" : "No" + (string.IsNullOrEmpty(r.CertificateError) ? "" : ": " + r.CertificateError));
+                DetailHtml.Field(html, "Certificate valid", DetailHtml.Validity(r.CertificateValid, r.CertificateError));
             DetailHtml.Field(html, "Certificate subject", r.CertificateSubject, mono: true);
             if (r.CertificateCheckSkipped) DetailHtml.Field(html, "Certificate check", "skipped (-SkipCertificateCheck)");
             if (r.PlaintextAllowed) DetailHtml.Field(html, "Plaintext", "allowed (-AllowPlaintext)");

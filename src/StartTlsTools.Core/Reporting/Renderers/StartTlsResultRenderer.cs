@@ -23,54 +23,56 @@ namespace StartTlsTools.Reporting.Renderers
 
         protected override void RenderDetail(StartTlsResult r, HtmlWriter html, ReportContext context)
         {
-            DetailHtml.Heading(html, r.ImplicitTls ? "Implicit TLS connection" : "STARTTLS dialogue", "Test-StartTls, " + DetailHtml.When(r.StartedAt));
+            DetailHtml.Heading(html, r.ImplicitTls ? "Implicit TLS connection" : "STARTTLS dialogue", DetailHtml.Source("Test-StartTls", r.StartedAt, r.IPAddress));
             DetailHtml.Open(html);
-            DetailHtml.Field(html, "Status", r.Status + ": " + r.Reason);
-            DetailHtml.Field(html, "Address", r.IPAddress, mono: true);
+            if (r.Status != StartTlsStatus.Success) DetailHtml.Field(html, "Status", r.Status + ": " + r.Reason);
             DetailHtml.Field(html, "Banner", r.Banner, mono: true);
-            DetailHtml.Field(html, "STARTTLS offered", r.StartTlsOffered);
-            DetailHtml.Field(html, "Reply to STARTTLS", r.StartTlsReply, mono: true);
-            DetailHtml.Field(html, "TLS version", DetailHtml.Version(r.TlsVersion));
-            if (!string.IsNullOrEmpty(r.CipherSuite))
+            if (r.StartTlsOffered.HasValue)
             {
-                html.Raw("<dt>Cipher suite</dt><dd><span class=\"m\">").Text(r.CipherSuite).Raw("</span> ");
-                DetailHtml.Rating(html, DetailHtml.RatingOf(r.CipherSuite));
-                html.Raw("</dd>");
+                DetailHtml.FieldStart(html, "STARTTLS");
+                html.Text(r.StartTlsOffered.Value ? "offered" : "not offered");
+                if (!string.IsNullOrEmpty(r.StartTlsReply))
+                {
+                    html.Raw(", reply ");
+                    DetailHtml.Mono(html, r.StartTlsReply);
+                }
             }
-            if (!r.ImplicitTls)
-                DetailHtml.Field(html, "Plaintext before TLS", $"{r.PlaintextRoundTrips} round trips, {r.PlaintextBytesSent} bytes sent, {r.PlaintextBytesReceived} bytes received");
-            if (r.PlaintextBytesDiscardedAtUpgrade > 0)
-                DetailHtml.Field(html, "Discarded at upgrade", r.PlaintextBytesDiscardedAtUpgrade + " plaintext bytes after the STARTTLS reply");
-            DetailHtml.Field(html, "Timings", DetailHtml.Timings(("connect", r.ConnectMs), ("greeting", r.GreetingMs), ("secure channel", r.TimeToSecureChannelMs), ("total", r.TotalMs)));
+            if (r.TlsVersion != TlsProtocolVersion.None || !string.IsNullOrEmpty(r.CipherSuite))
+            {
+                DetailHtml.FieldStart(html, "TLS");
+                html.Text(DetailHtml.Version(r.TlsVersion)).Raw(" ");
+                DetailHtml.Mono(html, r.CipherSuite);
+                html.Raw(" ");
+                DetailHtml.Rating(html, DetailHtml.RatingOf(r.CipherSuite));
+            }
+            if (!r.ImplicitTls && r.PlaintextRoundTrips > 0)
+                DetailHtml.Field(html, "Plaintext", $"{r.PlaintextRoundTrips} round trips, {r.PlaintextBytesSent} bytes sent, {r.PlaintextBytesReceived} received"
+                    + (r.PlaintextBytesDiscardedAtUpgrade > 0 ? $", {r.PlaintextBytesDiscardedAtUpgrade} discarded after the STARTTLS reply" : ""));
             DetailHtml.Close(html);
 
             if (r.CertificateValid.HasValue || !string.IsNullOrEmpty(r.CertificateSubject))
             {
-                DetailHtml.Heading(html, "Certificate chain", "Test-StartTls");
+                DetailHtml.Heading(html, "Certificate chain");
                 DetailHtml.Open(html);
-                DetailHtml.Field(html, "Valid", r.CertificateValid == true ? "Yes" : "No" + (string.IsNullOrEmpty(r.CertificateError) ? "" : ": " + r.CertificateError));
+                DetailHtml.Field(html, "Valid", DetailHtml.Validity(r.CertificateValid, r.CertificateError));
                 DetailHtml.Field(html, "Subject", r.CertificateSubject, mono: true);
-                DetailHtml.Field(html, "Alternative names", r.CertificateSubjectAlternativeNames, mono: true);
+                DetailHtml.Field(html, "Names", r.CertificateSubjectAlternativeNames, mono: true);
                 DetailHtml.Field(html, "Issuer", r.CertificateIssuer, mono: true);
-                DetailHtml.Field(html, "Chain, leaf first", r.CertificateChainStatus, mono: true);
-                DetailHtml.Field(html, "Name matches", r.HostnameMatches);
-                DetailHtml.Field(html, "Valid from", DetailHtml.Date(r.CertificateNotBefore));
-                DetailHtml.Field(html, "Valid until", DetailHtml.Date(r.CertificateNotAfter) + (r.CertificateDaysToExpiry.HasValue ? $" ({r.CertificateDaysToExpiry} days)" : ""));
+                DetailHtml.Field(html, "Chain", r.CertificateChainStatus, mono: true);
+                DetailHtml.Field(html, "Period", DetailHtml.Period(r.CertificateNotBefore, r.CertificateNotAfter, r.CertificateDaysToExpiry));
                 if (!string.IsNullOrEmpty(r.CertificateKeyAlgorithm))
-                    DetailHtml.Field(html, "Key", $"{r.CertificateKeyAlgorithm} {r.CertificateKeySize} bits, signed {r.CertificateSignatureAlgorithm}", mono: true);
+                    DetailHtml.Field(html, "Key", $"{r.CertificateKeyAlgorithm} {r.CertificateKeySize} bits, {r.CertificateSignatureAlgorithm}");
                 DetailHtml.Field(html, "Thumbprint", r.CertificateThumbprint, mono: true);
                 DetailHtml.Close(html);
             }
 
-            if (!r.ImplicitTls && (r.CapabilitiesBeforeTls != null || r.CapabilitiesAfterTls != null))
+            if (r.CapabilitiesBeforeTls != null || r.CapabilitiesAfterTls != null)
             {
-                DetailHtml.Heading(html, "Capabilities before and after TLS", "Test-StartTls");
-                DetailHtml.BeforeAfter(html, "Before TLS", r.CapabilitiesBeforeTls, "After TLS", r.CapabilitiesAfterTls);
-            }
-            else if (r.CapabilitiesAfterTls != null)
-            {
-                DetailHtml.Heading(html, "Capabilities over TLS", "Test-StartTls");
-                DetailHtml.Items(html, r.CapabilitiesAfterTls);
+                DetailHtml.Heading(html, "Capabilities");
+                DetailHtml.Open(html);
+                if (!r.ImplicitTls) DetailHtml.Items(html, "Before TLS", r.CapabilitiesBeforeTls);
+                if (r.TlsEstablished) DetailHtml.Items(html, r.ImplicitTls ? "Over TLS" : "After TLS", r.CapabilitiesAfterTls);
+                DetailHtml.Close(html);
             }
             DetailHtml.Transcript(html, r.Transcript);
         }

@@ -36,29 +36,21 @@ namespace StartTlsTools.Reporting.Renderers
 
         protected override void RenderDetail(TlsCapabilitySummary s, HtmlWriter html, ReportContext context)
         {
-            DetailHtml.Heading(html, "TLS versions and cipher suites accepted", "Get-TlsCapability, " + DetailHtml.When(s.StartedAt));
+            DetailHtml.Heading(html, "TLS versions and cipher suites accepted", DetailHtml.Source("Get-TlsCapability", s.StartedAt, s.IPAddress));
             DetailHtml.Open(html);
             DetailHtml.Field(html, "Status", s.Status + (string.IsNullOrEmpty(s.Reason) ? "" : ": " + s.Reason));
-            DetailHtml.Field(html, "Address", s.IPAddress, mono: true);
-            DetailHtml.Field(html, "Versions accepted", DetailHtml.Joined(s.VersionsAccepted));
-            DetailHtml.Field(html, "Cipher suites accepted", s.CipherSuitesAccepted);
-            if (s.WeakestRating.HasValue)
-            {
-                html.Raw("<dt>Weakest suite</dt><dd>");
-                DetailHtml.Rating(html, s.WeakestRating);
-                html.Raw("</dd>");
-            }
-            DetailHtml.Field(html, "Server cipher order", DetailHtml.Joined(s.ServerOrder));
+            DetailHtml.Field(html, "Versions", DetailHtml.Joined(s.VersionsAccepted));
+            DetailHtml.FieldStart(html, "Cipher suites");
+            html.Number(s.CipherSuitesAccepted).Raw(", weakest ");
+            DetailHtml.Rating(html, s.WeakestRating);
+            DetailHtml.Field(html, "Server order", DetailHtml.Joined(s.ServerOrder));
             DetailHtml.Field(html, "TLS 1.3 groups", DetailHtml.Joined(s.Tls13Groups), mono: true);
             DetailHtml.Field(html, "ECDHE curves", DetailHtml.Joined(s.EcdheCurves), mono: true);
-            DetailHtml.Field(html, "Certificate subject", s.CertificateSubject, mono: true);
-            DetailHtml.Field(html, "Certificate issuer", s.CertificateIssuer, mono: true);
-            DetailHtml.Field(html, "Certificate valid until", DetailHtml.Date(s.CertificateNotAfter));
-            if (s.CertificateValid.HasValue)
-                DetailHtml.Field(html, "Certificate valid", s.CertificateValid == true ? "Yes" : "No" + (string.IsNullOrEmpty(s.CertificateError) ? "" : ": " + s.CertificateError));
-            DetailHtml.Field(html, "Connections opened", s.ConnectionsOpened);
-            if (s.UntestedProbes > 0) DetailHtml.Field(html, "Untested probes", s.UntestedProbes + (string.IsNullOrEmpty(s.UntestedDetail) ? "" : ": " + s.UntestedDetail));
-            DetailHtml.Field(html, "Duration", DetailHtml.Ms(s.DurationMs));
+            DetailHtml.Field(html, "Certificate", s.CertificateSubject, mono: true);
+            DetailHtml.Field(html, "Issuer", s.CertificateIssuer, mono: true);
+            DetailHtml.Field(html, "Period", DetailHtml.Period(null, s.CertificateNotAfter, null));
+            if (s.CertificateValid.HasValue) DetailHtml.Field(html, "Valid", DetailHtml.Validity(s.CertificateValid, s.CertificateError));
+            DetailHtml.Field(html, "Scan", $"{s.ConnectionsOpened} connections, {DetailHtml.Ms(s.DurationMs)}" + (s.UntestedProbes > 0 ? $", {s.UntestedProbes} probes untested: {s.UntestedDetail}" : ""));
             DetailHtml.Close(html);
         }
     }
