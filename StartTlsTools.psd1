@@ -10,7 +10,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('StartTlsTools.Format.ps1xml')
-    CmdletsToExport      = @('Test-StartTls', 'Test-StartTlsInjection', 'Invoke-SmtpAuthPlain', 'Compare-ImplicitVsStartTls', 'Get-TlsCapability', 'Resolve-MailExchanger', 'Get-MtaStsPolicy', 'Test-MailDomain')
+    CmdletsToExport      = @('Test-StartTls', 'Test-StartTlsInjection', 'Invoke-SmtpAuthPlain', 'Compare-ImplicitVsStartTls', 'Get-TlsCapability', 'Resolve-MailExchanger', 'Get-MtaStsPolicy', 'Test-MailDomain', 'Export-StartTlsReport')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -17,6 +17,14 @@ echo "== Lab: real servers on 127.0.0.1"
 bash tests/lab/up.sh
 if [ "${KEEP_LAB:-0}" != "1" ]; then trap 'bash "$repo/tests/lab/down.sh" >/dev/null 2>&1 || true' EXIT; fi
 
+echo "== Chromium for the HTML report's browser test (Debian's package; the test fails without it)"
+if [ ! -x /usr/bin/chromium ]; then
+  compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null || apt-get -o DPkg::Lock::Timeout=600 update -q
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q chromium >/dev/null ||
+    { apt-get -o DPkg::Lock::Timeout=600 update -q && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q chromium >/dev/null; } ||
+    echo "chromium did not install; ReportBrowserTests will fail and say so." >&2
+fi
+
 echo "== Build"
 dotnet build StartTlsTools.sln -c Debug -nologo -clp:ErrorsOnly
 

@@ -21,6 +21,7 @@ namespace StartTlsTools.Cli
             root.Subcommands.Add(CompareCommand.Build(stdout, stderr));
             root.Subcommands.Add(CapabilityCommand.Build(stdout, stderr));
             root.Subcommands.Add(DomainCommand.Build(stdout, stderr));
+            root.Subcommands.Add(ReportCommand.Build(stdout, stderr, stdin ?? Console.In));
             ParseResult parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {

@@ -20,6 +20,10 @@ namespace StartTlsTools
                 .GroupBy(s => s.IanaName, StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase));
 
+        /// <summary>The registry's entry for an IANA name, or null (the HTML report rates negotiated suites with it).</summary>
+        internal static CipherSuite? Find(string? ianaName) =>
+            !string.IsNullOrWhiteSpace(ianaName) && ByName.Value.TryGetValue(ianaName!.Trim(), out CipherSuite? suite) ? suite : null;
+
         public (CipherSuiteRating Rating, string Why) Classify(string ianaName)
         {
             if (string.IsNullOrWhiteSpace(ianaName) || !ByName.Value.TryGetValue(ianaName.Trim(), out CipherSuite? suite))

@@ -59,6 +59,21 @@ namespace StartTlsTools.Tests.Cmdlets
             }
         }
 
+        /// <summary>Cmdlets that talk to no server: they share the output seam, not the target parameters.</summary>
+        private static readonly Type[] NonTargetCmdlets = { typeof(ExportStartTlsReportCommand) };
+
+        [Fact]
+        public void Cmdlets_without_a_target_derive_from_the_shared_base_and_have_no_target_parameters()
+        {
+            foreach (var type in NonTargetCmdlets)
+            {
+                Assert.Contains(type, CmdletTypes());
+                Assert.True(typeof(StartTlsCmdletBase).IsAssignableFrom(type), $"{type.Name} does not derive from StartTlsCmdletBase");
+                Assert.False(typeof(TargetCmdletBase).IsAssignableFrom(type), $"{type.Name} takes no target");
+                Assert.Null(type.GetProperty("HostName"));
+            }
+        }
+
         [Fact]
         public void Target_parameters_are_declared_once_in_the_shared_bases_and_every_cmdlet_has_them()
         {
@@ -73,7 +88,7 @@ namespace StartTlsTools.Tests.Cmdlets
             foreach (var type in CmdletTypes().Where(t => typeof(DomainCmdletBase).IsAssignableFrom(t)))
                 foreach (string name in domainDeclaredIn)
                     Assert.Equal(typeof(DomainCmdletBase), type.GetProperty(name)!.DeclaringType);
-            foreach (var type in CmdletTypes().Where(t => !typeof(DomainCmdletBase).IsAssignableFrom(t)))
+            foreach (var type in CmdletTypes().Except(NonTargetCmdlets).Where(t => !typeof(DomainCmdletBase).IsAssignableFrom(t)))
             {
                 Assert.True(typeof(TargetCmdletBase).IsAssignableFrom(type), $"{type.Name} does not derive from TargetCmdletBase");
                 foreach (var property in type.GetProperties().Where(p => p.GetCustomAttribute<ParameterAttribute>() != null && declaredIn.ContainsKey(p.Name)))
