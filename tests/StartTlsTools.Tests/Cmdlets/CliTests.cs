@@ -30,7 +30,9 @@ namespace StartTlsTools.Tests.Cmdlets
             Assert.Equal(typeof(StartTlsResult).GetProperties().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal), names);
             Assert.Equal("Success", json.RootElement.GetProperty("Status").GetString());
             Assert.Equal("Tls13", json.RootElement.GetProperty("TlsVersion").GetString());
-            Assert.Contains("STARTTLS", json.RootElement.GetProperty("CapabilitiesBeforeTls").GetString());
+            // Lists are JSON arrays, item by item.
+            Assert.Equal(System.Text.Json.JsonValueKind.Array, json.RootElement.GetProperty("CapabilitiesBeforeTls").ValueKind);
+            Assert.Contains("STARTTLS", json.RootElement.GetProperty("CapabilitiesBeforeTls").EnumerateArray().Select(e => e.GetString()));
         }
 
         [Fact]

@@ -83,7 +83,7 @@ namespace StartTlsTools.Tests.Integration
             Xunit.Assert.StartsWith("TLS_", result.CipherSuite);
             Xunit.Assert.True(result.CertificateValid, result.CertificateError);
             Xunit.Assert.True(result.HostnameMatches);
-            Xunit.Assert.Contains("DNS:mail.lab.test", result.CertificateSubjectAlternativeNames);
+            Xunit.Assert.Contains("DNS:mail.lab.test", result.CertificateSubjectAlternativeNames!);
             Xunit.Assert.Equal(Lab.Current.Ca.Subject, result.CertificateIssuer);
         }
 
