@@ -17,7 +17,8 @@ namespace StartTlsTools.Tests.HostedPowerShell
         public static List<string> Render(Runspace runspace, object value)
         {
             var format = XDocument.Load(Path.Combine(ModuleContractTests.RepoRoot, "src", "StartTlsTools", "StartTlsTools.Format.ps1xml"));
-            var view = format.Descendants("View").Single(v => v.Descendants("TypeName").Single().Value == value.GetType().FullName);
+            // The default view is the type's first one (a table view; the list view for Format-List follows it).
+            var view = format.Descendants("View").First(v => v.Descendants("TypeName").Single().Value == value.GetType().FullName);
             var lines = new List<string>();
             var items = view.Descendants("ListItem").Select(i => (Label: i.Element("Label")?.Value, Item: i))
                 .Concat(view.Descendants("TableColumnItem").Select((i, n) => (Label: view.Descendants("TableColumnHeader").ElementAt(n).Element("Label")?.Value, Item: i)));
