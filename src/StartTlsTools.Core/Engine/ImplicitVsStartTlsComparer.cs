@@ -174,15 +174,17 @@ namespace StartTlsTools
             switch (c.StartTlsTlsRequired)
             {
                 case true:
-                    return $"The server requires TLS on {startTlsPort} before anything sensitive ({c.StartTlsTlsRequiredEvidence?.TrimEnd('.')}), so a stripped STARTTLS makes clients fail rather than talk in plaintext.";
+                    return $"{Capitalized(startTlsPort)} requires TLS before anything sensitive ({c.StartTlsTlsRequiredEvidence?.TrimEnd('.')}), so a stripped STARTTLS makes clients fail rather than talk in plaintext.";
                 case false:
                     return c.Protocol == StartTlsProtocol.Smtp
-                        ? $"TLS is optional on {startTlsPort} ({c.StartTlsTlsRequiredEvidence?.TrimEnd('.')}), as relay requires; senders that insist on TLS need MTA-STS or DANE."
-                        : $"TLS is optional on {startTlsPort} ({c.StartTlsTlsRequiredEvidence?.TrimEnd('.')}): require it there (a network device that filters out STARTTLS gets plaintext from every client that uses TLS where possible).";
+                        ? $"{Capitalized(startTlsPort)} does not require TLS ({c.StartTlsTlsRequiredEvidence?.TrimEnd('.')}), as relay must not; senders that insist on TLS need MTA-STS or DANE."
+                        : $"{Capitalized(startTlsPort)} does not require TLS ({c.StartTlsTlsRequiredEvidence?.TrimEnd('.')}): require it there, or a network device that filters out STARTTLS gets plaintext from every client that uses TLS where possible.";
                 default:
                     return $"Whether {startTlsPort} requires TLS is not known here: Test-StartTls -CheckEnforcement (CLI: starttls test --check-enforcement) finds out.";
             }
         }
+
+        private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
 
         /// <summary>One paragraph a person can act on, from the measured facts only.</summary>
         public static string Recommend(ImplicitVsStartTlsComparison c)
