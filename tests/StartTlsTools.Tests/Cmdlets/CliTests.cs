@@ -36,6 +36,22 @@ namespace StartTlsTools.Tests.Cmdlets
         }
 
         [Fact]
+        public void Check_enforcement_and_greeting_timeout_are_options_of_test()
+        {
+            var (exit, output, error) = Run("test", "localhost", "-p", "Submission", "--port", Lab.Current.LivePort("LAB_SUBMISSION_PORT").ToString(),
+                "--trusted-root", Lab.Current["LAB_CA"], "--ehlo-name", "client.lab.test", "--check-enforcement", "--greeting-timeout", "30", "--json");
+
+            Assert.True(exit == 0, error + output);
+            using var json = JsonDocument.Parse(output);
+            Assert.True(json.RootElement.GetProperty("TlsRequired").GetBoolean());
+            Assert.Contains("530", json.RootElement.GetProperty("TlsRequiredEvidence").GetString());
+
+            var (badExit, _, badError) = Run("test", "localhost", "--greeting-timeout", "0");
+            Assert.Equal(2, badExit);
+            Assert.Contains("GreetingTimeout", badError);
+        }
+
+        [Fact]
         public void List_view_prints_offered_version_cipher_certificate_and_both_capability_lists()
         {
             var (exit, output, _) = Run("test", "localhost", "-p", "Imap", "--port", Lab.Current.LivePort("LAB_IMAP_PORT").ToString(), "--trusted-root", Lab.Current["LAB_CA"]);
