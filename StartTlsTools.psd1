@@ -10,14 +10,17 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('StartTlsTools.Format.ps1xml')
-    CmdletsToExport      = @('Test-StartTls', 'Test-StartTlsInjection', 'Invoke-SmtpAuthPlain', 'Compare-ImplicitVsStartTls', 'Get-TlsCapability')
+    CmdletsToExport      = @('Test-StartTls', 'Test-StartTlsInjection', 'Invoke-SmtpAuthPlain', 'Compare-ImplicitVsStartTls', 'Get-TlsCapability', 'Resolve-MailExchanger', 'Get-MtaStsPolicy', 'Test-MailDomain')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('STARTTLS', 'TLS', 'SMTP', 'IMAP', 'POP3', 'Certificate', 'Security', 'PSEdition_Desktop', 'PSEdition_Core')
-            ProjectUri = 'https://example.invalid/StartTlsTools'
+            Tags         = @('STARTTLS', 'TLS', 'SMTP', 'IMAP', 'POP3', 'LDAP', 'XMPP', 'FTP', 'Certificate', 'Security',
+                             'Audit', 'AzureAutomation', 'Linux', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/starttlstools/StartTlsTools'
+            LicenseUri   = 'https://github.com/starttlstools/StartTlsTools/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: first release. Test-StartTls (13 protocols, certificate and findings), Test-StartTlsInjection, Invoke-SmtpAuthPlain, Compare-ImplicitVsStartTls and Get-TlsCapability; a zip for Azure Automation and a runbook example (docs/examples).'
         }
     }
 }

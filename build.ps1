@@ -5,13 +5,26 @@
 
 .DESCRIPTION
     Build  dotnet build StartTlsTools.sln; leaves an importable module in out/StartTlsTools.
-    Docs   Compiles docs/en-US (PlatyPS Markdown) into MAML and about-topic help in
-           out/StartTlsTools/en-US. Installs the platyPS module for the current user when it is
-           missing, and fails when it cannot: the compiled-help tests must not pass by skipping.
+    Docs   Compiles docs/en-US (PlatyPS Markdown, schema 2.0.0) into MAML and about-topic help in
+           out/StartTlsTools/en-US with the project's own help compiler (src/StartTlsTools.HelpCompiler),
+           offline: PlatyPS is not needed. Every dotnet build of the module does the same; this task
+           always rewrites the help. A malformed page fails with its file and line.
     Test   On Linux with bash: bash tests/run-all.sh (the project's full test command).
            Elsewhere: dotnet test, then the Pester 5 tests in tests/Pester when Pester 5 is
            installed. Test-StartTls.Tests.ps1 needs the integration lab (tests/lab/up.sh, Linux)
            and is left out, with a warning, when the lab is not running.
+    Package
+           Builds the module project, then two packages from the module folder (manifest, both DLLs, format file,
+           LICENSE, and en-US help when the build left it):
+             out/packages/StartTlsTools.zip             for Azure Automation: the zip, the folder at
+                                                        its root and the manifest share the module's
+                                                        name (New-AzAutomationModule requires it).
+             out/packages/StartTlsTools.<version>.nupkg published with PSResourceGet
+                                                        (Publish-PSResource) to out/packages as a
+                                                        local repository, registered under a
+                                                        throwaway name and unregistered afterwards.
+           Needs PSResourceGet (bundled with PowerShell 7.4 and later). Use -Configuration Release
+           for a release.
     All    Build, Docs, Test.
 
     Stops at the first failure and exits with its exit code. Works in Windows PowerShell 5.1
@@ -25,7 +38,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Docs', 'Test', 'All')]
+    [ValidateSet('Build', 'Docs', 'Test', 'Package', 'All')]
     [string]$Task = 'Build',
 
     [ValidateNotNullOrEmpty()]
@@ -76,27 +89,13 @@ function Invoke-BuildTask {
 }
 
 function Invoke-DocsTask {
-    $platyPS = Get-Module -ListAvailable -Name platyPS | Sort-Object -Property Version -Descending | Select-Object -First 1
-    if (-not $platyPS) {
-        Write-Host '> Install-Module platyPS -Scope CurrentUser' -ForegroundColor Cyan
-        Install-Module -Name platyPS -Scope CurrentUser -Force -ErrorAction Stop
-        $platyPS = Get-Module -ListAvailable -Name platyPS | Sort-Object -Property Version -Descending | Select-Object -First 1
-        if (-not $platyPS) { throw 'platyPS could not be installed, so the help cannot be compiled.' }
-    }
-    Import-Module -Name $platyPS.Path -Force
     $helpDir = Join-Path $ModuleDir 'en-US'
-    Write-Host "> New-ExternalHelp $DocsDir -OutputPath $helpDir -Force" -ForegroundColor Cyan
-    New-ExternalHelp -Path $DocsDir -OutputPath $helpDir -Force | Out-Host
-
-    # PlatyPS names an about topic after its Markdown file plus '.help.txt', so
-    # about_StartTlsTools.help.md becomes about_StartTlsTools.help.help.txt; Get-Help looks for
-    # about_StartTlsTools.help.txt.
-    Get-ChildItem -LiteralPath $helpDir -Filter '*.help.help.txt' | ForEach-Object {
-        $target = Join-Path $_.DirectoryName ($_.Name -replace '\.help\.help\.txt$', '.help.txt')
-        Move-Item -LiteralPath $_.FullName -Destination $target -Force
-    }
-    if (-not (Test-Path -LiteralPath (Join-Path $helpDir 'StartTlsTools.dll-Help.xml'))) {
-        throw "New-ExternalHelp did not write $helpDir/StartTlsTools.dll-Help.xml."
+    $compiler = Join-Path $RepoRoot 'src/StartTlsTools.HelpCompiler/StartTlsTools.HelpCompiler.csproj'
+    Invoke-Native -FilePath 'dotnet' -ArgumentList @('run', '--project', $compiler, '-c', $Configuration, '--', $DocsDir, $helpDir)
+    foreach ($file in 'StartTlsTools.dll-Help.xml', 'about_StartTlsTools.help.txt') {
+        if (-not (Test-Path -LiteralPath (Join-Path $helpDir $file))) {
+            throw "The help compiler did not write $helpDir/$file."
+        }
     }
     Write-Host "Help: $helpDir" -ForegroundColor Green
 }
@@ -141,12 +140,83 @@ function Invoke-TestTask {
     Invoke-PesterTests
 }
 
+function Invoke-PackageTask {
+    # The module project alone (engine, cmdlets, module layout): quicker than the whole solution, and all a package holds.
+    Invoke-Native -FilePath 'dotnet' -ArgumentList @('build', (Join-Path $RepoRoot 'src/StartTlsTools/StartTlsTools.csproj'), '-c', $Configuration, '-nologo')
+    $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $ModuleDir 'StartTlsTools.psd1')
+    $version = $manifest.ModuleVersion
+    $packageDir = Join-Path $RepoRoot 'out/packages'
+    $stageDir = Join-Path $RepoRoot 'out/package-stage/StartTlsTools'
+    foreach ($dir in $packageDir, (Split-Path -Parent $stageDir)) {
+        if (Test-Path -LiteralPath $dir) { Remove-Item -LiteralPath $dir -Recurse -Force }
+    }
+    $null = New-Item -ItemType Directory -Force -Path $packageDir, $stageDir
+
+    # Only what the module needs, by name: a stray file in out/StartTlsTools never ships.
+    $files = @('StartTlsTools.psd1', $manifest.RootModule, 'StartTlsTools.Core.dll') + @($manifest.FormatsToProcess)
+    foreach ($file in $files) {
+        $source = Join-Path $ModuleDir $file
+        if (-not (Test-Path -LiteralPath $source)) { throw "The build left no $source." }
+        Copy-Item -LiteralPath $source -Destination $stageDir
+    }
+    Copy-Item -LiteralPath (Join-Path $RepoRoot 'LICENSE') -Destination $stageDir
+    $helpDir = Join-Path $ModuleDir 'en-US'
+    if (Test-Path -LiteralPath $helpDir) { Copy-Item -LiteralPath $helpDir -Destination $stageDir -Recurse }
+
+    # Azure Automation: StartTlsTools.zip holding StartTlsTools/StartTlsTools.psd1 and the rest. Entries are
+    # written one by one with '/' separators (older Compress-Archive wrote '\' on Windows).
+    $zipPath = Join-Path $packageDir 'StartTlsTools.zip'
+    Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
+    $stageRoot = Split-Path -Parent $stageDir
+    $zip = [System.IO.Compression.ZipFile]::Open($zipPath, [System.IO.Compression.ZipArchiveMode]::Create)
+    try {
+        foreach ($item in Get-ChildItem -LiteralPath $stageDir -File -Recurse | Sort-Object -Property FullName) {
+            $entryName = $item.FullName.Substring($stageRoot.Length + 1).Replace('\', '/')
+            $null = [System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile($zip, $item.FullName, $entryName)
+        }
+    }
+    finally {
+        $zip.Dispose()
+    }
+    Write-Host "Azure Automation zip: $zipPath" -ForegroundColor Green
+
+    # PowerShell repository package: PSResourceGet packs the folder and writes the .nupkg into the local
+    # repository folder. The registration is throwaway, so the user's repository list ends as it began.
+    if (-not (Get-Module -ListAvailable -Name Microsoft.PowerShell.PSResourceGet)) {
+        throw 'Publishing needs PSResourceGet: it comes with PowerShell 7.4 and later; on Windows PowerShell 5.1 run Install-Module Microsoft.PowerShell.PSResourceGet.'
+    }
+    Import-Module -Name Microsoft.PowerShell.PSResourceGet
+    $repositoryName = "StartTlsTools-build-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    # PSResourceGet keeps its repository list under LocalApplicationData. .NET reports that folder as '' while it
+    # does not exist (a fresh account), and PSResourceGet then writes PSResourceGet/ into the current directory.
+    $appData = [Environment]::GetFolderPath('LocalApplicationData', 'DoNotVerify')
+    if (-not (Test-Path -LiteralPath $appData)) { $null = New-Item -ItemType Directory -Force -Path $appData }
+    # The settings folder PSResourceGet creates on first use goes again when it did not exist before.
+    $settingsDir = Join-Path $appData 'PSResourceGet'
+    $settingsDirExisted = Test-Path -LiteralPath $settingsDir
+    Write-Host "> Publish-PSResource -Path $stageDir -Repository $repositoryName ($packageDir)" -ForegroundColor Cyan
+    Register-PSResourceRepository -Name $repositoryName -Uri $packageDir -Trusted
+    try {
+        Publish-PSResource -Path $stageDir -Repository $repositoryName
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repositoryName
+        if (-not $settingsDirExisted) { Remove-Item -LiteralPath $settingsDir -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+    $nupkgPath = Join-Path $packageDir "StartTlsTools.$version.nupkg"
+    if (-not (Test-Path -LiteralPath $nupkgPath)) { throw "Publish-PSResource wrote no $nupkgPath." }
+    Write-Host "PowerShell repository package: $nupkgPath" -ForegroundColor Green
+    Write-Host "  Register-PSResourceRepository -Name StartTlsToolsLocal -Uri '$packageDir' -Trusted"
+    Write-Host '  Install-PSResource -Name StartTlsTools -Repository StartTlsToolsLocal'
+}
+
 Push-Location -LiteralPath $RepoRoot
 try {
     switch ($Task) {
         'Build' { Invoke-BuildTask }
         'Docs' { Invoke-DocsTask }
         'Test' { Invoke-TestTask }
+        'Package' { Invoke-PackageTask }
         'All' {
             Invoke-BuildTask
             Invoke-DocsTask

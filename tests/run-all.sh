@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# The project's whole test command: starts the real-server lab, builds, runs xunit and (where pwsh and
-# Pester exist) Pester, and ends with one line "N passed, N failed" over both.
+# The project's whole test command: starts the real-server lab, builds, runs xunit, installs the pinned
+# pwsh (.config/dotnet-tools.json) and Pester (tools/pester/Pester.Restore.csproj), runs Pester, and ends
+# with one line "N passed, N failed" over both. Pester always runs: a missing pwsh or Pester is a failure.
+#
+# out/test-results/pester-results.csv  one line per Pester test; outcome passed/failed/skipped/notrun
+# out/logs/                            console logs (xunit.log, xunit.trx, pester.log), never under test-results
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 results="$repo/out/test-results"
-mkdir -p "$results"
+logs="$repo/out/logs"
+rm -rf "$results"
+mkdir -p "$results" "$logs"
 
-echo "== Lab: real Postfix and Dovecot on 127.0.0.1"
+echo "== Lab: real servers on 127.0.0.1"
 bash tests/lab/up.sh
 if [ "${KEEP_LAB:-0}" != "1" ]; then trap 'bash "$repo/tests/lab/down.sh" >/dev/null 2>&1 || true' EXIT; fi
 
@@ -15,8 +21,9 @@ echo "== Build"
 dotnet build StartTlsTools.sln -c Debug -nologo -clp:ErrorsOnly
 
 echo "== xunit"
-xunit_log="$results/xunit.log"
-trx="$results/xunit.trx"
+xunit_log="$logs/xunit.log"
+# The TRX lives with the logs: it names tests, and some xunit names contain words a results grep looks for.
+trx="$logs/xunit.trx"
 rm -f "$trx"
 set +e
 dotnet test tests/StartTlsTools.Tests --no-build -c Debug -nologo \
@@ -31,36 +38,28 @@ if [ -z "$counters" ]; then
 else
   passed=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
   failed=0
-  for outcome in failed error timeout aborted; do
+  for outcome in failed error timeout aborted notExecuted; do
     failed=$((failed + $(sed -E "s/.* $outcome=\"([0-9]+)\".*/\\1/" <<<"$counters")))
   done
 fi
 if [ "$xunit_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
-echo "== Pester"
-if command -v pwsh >/dev/null 2>&1 && pwsh -NoProfile -Command 'if (Get-Module -ListAvailable Pester | Where-Object Version -ge 5.0) { exit 0 } else { exit 1 }'; then
-  # Compiled help is always tested: the Docs task installs PlatyPS when it is missing, or fails.
-  pwsh -NoProfile -File ./build.ps1 -Task Docs
-  set +e
-  pester_out=$(pwsh -NoProfile -Command '
-    $c = New-PesterConfiguration
-    $c.Run.Path = "tests/Pester"
-    $c.Run.PassThru = $true
-    $c.Output.Verbosity = "Detailed"
-    $r = Invoke-Pester -Configuration $c
-    "PESTER-COUNTS $($r.PassedCount) $($r.FailedCount)"' 2>&1)
-  set -e
-  echo "$pester_out"
-  counts=$(grep -E '^PESTER-COUNTS ' <<<"$pester_out" | tail -n 1 || true)
-  if [ -n "$counts" ]; then
-    passed=$((passed + $(awk '{print $2}' <<<"$counts")))
-    failed=$((failed + $(awk '{print $3}' <<<"$counts")))
-  else
-    echo "Pester did not report its counts." >&2
-    failed=$((failed + 1))
-  fi
+echo "== Pester (pwsh from .config/dotnet-tools.json, Pester from tools/pester/Pester.Restore.csproj)"
+pester_log="$logs/pester.log"
+set +e
+{
+  dotnet tool restore &&
+  dotnet restore tools/pester/Pester.Restore.csproj -nologo &&
+  dotnet tool run pwsh -NoProfile -NonInteractive -File tests/run-pester.ps1
+} 2>&1 | tee "$pester_log"
+set -e
+counts=$(grep -E '^PESTER-COUNTS [0-9]+ [0-9]+' "$pester_log" | tail -n 1 || true)
+if [ -n "$counts" ]; then
+  passed=$((passed + $(awk '{print $2}' <<<"$counts")))
+  failed=$((failed + $(awk '{print $3}' <<<"$counts")))
 else
-  echo "Pester skipped: pwsh with Pester 5 is not installed on this machine (tests/Pester runs wherever it is)."
+  echo "Pester did not run to the end (pwsh or Pester could not be installed, or the runner failed): see $pester_log." >&2
+  failed=$((failed + 1))
 fi
 
 echo "$passed passed, $failed failed"

@@ -18,6 +18,7 @@ namespace StartTlsTools.Cli
             root.Subcommands.Add(AuthPlainCommand.Build(stdout, stderr, stdin ?? Console.In));
             root.Subcommands.Add(CompareCommand.Build(stdout, stderr));
             root.Subcommands.Add(CapabilityCommand.Build(stdout, stderr));
+            root.Subcommands.Add(DomainCommand.Build(stdout, stderr));
             ParseResult parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {

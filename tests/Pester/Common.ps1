@@ -64,14 +64,17 @@ function Invoke-FreshPwsh {
         [Parameter(Mandatory)] [string]$Command,
         [hashtable]$Environment = @{}
     )
-    $pwsh = (Get-Process -Id $PID).Path
+    # Started as a .NET tool (dotnet tool run pwsh), this process is dotnet itself: start pwsh.dll through it.
+    $processPath = (Get-Process -Id $PID).Path
+    $pwshArguments = @()
+    if ([System.IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet') { $pwshArguments += Join-Path $PSHOME 'pwsh.dll' }
     $saved = @{}
     foreach ($name in $Environment.Keys) {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
         [Environment]::SetEnvironmentVariable($name, $Environment[$name])
     }
     try {
-        & $pwsh -NoProfile -NonInteractive -Command $Command 2>&1
+        & $processPath @pwshArguments -NoProfile -NonInteractive -Command $Command 2>&1
     }
     finally {
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }

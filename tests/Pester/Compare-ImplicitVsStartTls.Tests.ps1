@@ -9,23 +9,7 @@
 Describe 'Compare-ImplicitVsStartTls against the integration lab' {
 
     BeforeAll {
-        $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-        $manifestPath = Join-Path $repoRoot 'out/StartTlsTools/StartTlsTools.psd1'
-        if (-not (Test-Path -LiteralPath $manifestPath)) { throw "The module is not built: $manifestPath is missing." }
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
-
-        $labDir = if ($env:STARTTLS_LAB_DIR) { $env:STARTTLS_LAB_DIR } else { '/tmp/starttlstools-lab' }
-        $labEnvPath = Join-Path $labDir 'lab.env'
-        if (-not (Test-Path -LiteralPath $labEnvPath)) { throw "The integration lab is not running: $labEnvPath is missing." }
-        $Lab = @{}
-        foreach ($line in Get-Content -LiteralPath $labEnvPath) {
-            if ($line -match '^\s*(#|$)') { continue }
-            $key, $value = $line -split '=', 2
-            $value = $value.Trim()
-            if ($value -match '^\d+$') { $value = [int]$value }
-            $Lab[$key.Trim()] = $value
-        }
-        $Ca = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($Lab.LAB_CA)
+        . (Join-Path $PSScriptRoot 'Common.ps1')
     }
 
     AfterAll {
@@ -42,7 +26,7 @@ Describe 'Compare-ImplicitVsStartTls against the integration lab' {
         @{ Protocol = 'Imap'; StartTlsKey = 'LAB_IMAP_PORT'; ImplicitKey = 'LAB_IMAPS_PORT'; Software = 'Dovecot'; Rfc = 'RFC 8314 section 3.2' }
         @{ Protocol = 'Pop3'; StartTlsKey = 'LAB_POP3_PORT'; ImplicitKey = 'LAB_POP3S_PORT'; Software = 'Dovecot'; Rfc = 'RFC 8314 section 3.1' }
     ) {
-        $c = Compare-ImplicitVsStartTls -HostName localhost -Protocol $Protocol -StartTlsPort $Lab[$StartTlsKey] -ImplicitPort $Lab[$ImplicitKey] `
+        $c = Compare-ImplicitVsStartTls -HostName localhost -Protocol $Protocol -Port $Lab[$StartTlsKey] -ImplicitPort $Lab[$ImplicitKey] `
             -Samples 2 -EhloName client.lab.test -TrustedRootCertificate $Ca
         $c.StartTlsReachable | Should -BeTrue
         $c.ImplicitReachable | Should -BeTrue
@@ -60,7 +44,7 @@ Describe 'Compare-ImplicitVsStartTls against the integration lab' {
     }
 
     It 'writes one CSV row with both sides' {
-        $csv = Compare-ImplicitVsStartTls -HostName localhost -Protocol Imap -StartTlsPort $Lab.LAB_IMAP_PORT -ImplicitPort $Lab.LAB_IMAPS_PORT `
+        $csv = Compare-ImplicitVsStartTls -HostName localhost -Protocol Imap -Port $Lab.LAB_IMAP_PORT -ImplicitPort $Lab.LAB_IMAPS_PORT `
             -Samples 1 -TrustedRootCertificate $Ca | ConvertTo-Csv -NoTypeInformation
         @($csv).Count | Should -Be 2
         $csv[0] | Should -Match '"StartTlsMedianMs"'

@@ -11,63 +11,46 @@
 Describe 'Get-TlsCapability against the integration lab' {
 
     BeforeAll {
-        $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-        $manifestPath = Join-Path $repoRoot 'out/StartTlsTools/StartTlsTools.psd1'
-        if (-not (Test-Path -LiteralPath $manifestPath)) {
-            throw "The module is not built: $manifestPath is missing. Run 'dotnet build StartTlsTools.sln'."
-        }
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
+        . (Join-Path $PSScriptRoot 'Common.ps1')
+        foreach ($name in 'SMTP', 'SMTP_PLAIN', 'LEGACY_SMTP', 'LEGACY_SMTPS') { $null = Get-LabPort $name }
 
-        $labDir = if ($env:STARTTLS_LAB_DIR) { $env:STARTTLS_LAB_DIR } else { '/tmp/starttlstools-lab' }
-        $labEnvPath = Join-Path $labDir 'lab.env'
-        if (-not (Test-Path -LiteralPath $labEnvPath)) {
-            throw "The integration lab is not running: $labEnvPath is missing. Start it with tests/lab/up.sh."
-        }
-        $Lab = @{}
-        foreach ($line in Get-Content -LiteralPath $labEnvPath) {
-            if ($line -match '^\s*(#|$)') { continue }
-            $key, $value = $line -split '=', 2
-            $value = $value.Trim()
-            if ($value -match '^\d+$') { $value = [int]$value }
-            $Lab[$key.Trim()] = $value
-        }
-        foreach ($required in 'LAB_SMTP_PORT', 'LAB_SMTP_PLAIN_PORT', 'LAB_LEGACY_SMTP_PORT', 'LAB_LEGACY_SMTPS_PORT') {
-            if (-not $Lab.ContainsKey($required)) { throw "$labEnvPath has no $required." }
-        }
-
-        $Modern = @(Get-TlsCapability -HostName localhost -Port $Lab.LAB_SMTP_PORT -EhloName client.lab.test -Summary)
-        $Legacy = @(Get-TlsCapability -HostName localhost -Port $Lab.LAB_LEGACY_SMTPS_PORT -ImplicitTls -EhloName client.lab.test -Summary)
+        # One type per pipeline: the suites by default, only the summary with -Summary.
+        $ModernSuites = @(Get-TlsCapability -HostName localhost -Port $Lab.LAB_SMTP_PORT -EhloName client.lab.test)
+        $ModernSummary = Get-TlsCapability -HostName localhost -Port $Lab.LAB_SMTP_PORT -EhloName client.lab.test -Summary
+        $LegacySuites = @(Get-TlsCapability -HostName localhost -Port $Lab.LAB_LEGACY_SMTPS_PORT -ImplicitTls -EhloName client.lab.test)
+        $LegacySummary = Get-TlsCapability -HostName localhost -Port $Lab.LAB_LEGACY_SMTPS_PORT -ImplicitTls -EhloName client.lab.test -Summary
     }
 
     AfterAll {
         Remove-Module -Name StartTlsTools -ErrorAction SilentlyContinue
     }
 
-    It 'declares both output types' {
+    It 'declares one output type per parameter set' {
         $names = @((Get-Command -Name Get-TlsCapability).OutputType | ForEach-Object { $_.Name })
         $names | Should -Contain 'StartTlsTools.TlsCipherSuiteResult'
         $names | Should -Contain 'StartTlsTools.TlsCapabilitySummary'
+        (Get-Command -Name Get-TlsCapability).DefaultParameterSet | Should -Be 'Suites'
     }
 
     It 'finds exactly TLS 1.2 and 1.3 on the normal Postfix' {
-        $summary = $Modern | Where-Object { $_ -is [StartTlsTools.TlsCapabilitySummary] }
+        $summary = $ModernSummary
         $summary.Status | Should -Be 'Success'
         $summary.VersionsAccepted | Should -Be 'TLSv1.2; TLSv1.3'
-        $suites = @($Modern | Where-Object { $_ -is [StartTlsTools.TlsCipherSuiteResult] })
+        $suites = $ModernSuites
         @($suites | Select-Object -ExpandProperty TlsVersion -Unique | Sort-Object) -join ',' | Should -Be 'TLSv1.2,TLSv1.3'
         $suites.CipherSuite | Should -Contain 'TLS_AES_256_GCM_SHA384'
         $summary.ConnectionsOpened | Should -BeGreaterThan $suites.Count
     }
 
     It 'finds TLS 1.0 on the legacy server over implicit TLS' {
-        $summary = $Legacy | Where-Object { $_ -is [StartTlsTools.TlsCapabilitySummary] }
-        $summary.Status | Should -Be 'Success'
-        $summary.VersionsAccepted | Should -Match 'TLSv1\.0'
-        @($Legacy | Where-Object { $_ -is [StartTlsTools.TlsCipherSuiteResult] -and $_.TlsVersion -eq 'TLSv1.0' }).Count | Should -BeGreaterThan 0
+        $LegacySummary.Status | Should -Be 'Success'
+        $LegacySummary.VersionsAccepted | Should -Match 'TLSv1\.0'
+        @($LegacySuites | Where-Object { $_.TlsVersion -eq 'TLSv1.0' }).Count | Should -BeGreaterThan 0
+        $LegacySummary.CipherSuitesAccepted | Should -Be $LegacySuites.Count
     }
 
     It 'writes flat objects that export to CSV' {
-        $csv = $Modern | Where-Object { $_ -is [StartTlsTools.TlsCipherSuiteResult] } | ConvertTo-Csv -NoTypeInformation
+        $csv = $ModernSuites | ConvertTo-Csv -NoTypeInformation
         $csv[0] | Should -Match '"TlsVersion"'
         $csv[0] | Should -Match '"PreferenceRank"'
         $csv.Count | Should -BeGreaterThan 2

@@ -12,28 +12,10 @@
 Describe 'Invoke-SmtpAuthPlain against the integration lab' {
 
     BeforeAll {
-        $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-        $manifestPath = Join-Path $repoRoot 'out/StartTlsTools/StartTlsTools.psd1'
-        if (-not (Test-Path -LiteralPath $manifestPath)) { throw "The module is not built: $manifestPath is missing." }
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
-
-        $labDir = if ($env:STARTTLS_LAB_DIR) { $env:STARTTLS_LAB_DIR } else { '/tmp/starttlstools-lab' }
-        $labEnvPath = Join-Path $labDir 'lab.env'
-        if (-not (Test-Path -LiteralPath $labEnvPath)) { throw "The integration lab is not running: $labEnvPath is missing." }
-        $Lab = @{}
-        foreach ($line in Get-Content -LiteralPath $labEnvPath) {
-            if ($line -match '^\s*(#|$)') { continue }
-            $key, $value = $line -split '=', 2
-            $value = $value.Trim()
-            if ($value -match '^\d+$') { $value = [int]$value }
-            $Lab[$key.Trim()] = $value
-        }
-        foreach ($required in 'LAB_CA', 'LAB_USER', 'LAB_PASSWORD_FILE', 'LAB_SUBMISSION_PORT', 'LAB_SMTPS_PORT', 'LAB_SUBMISSION_PLAIN_PORT') {
-            if (-not $Lab.ContainsKey($required)) { throw "$labEnvPath has no $required." }
-        }
-        $Ca = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($Lab.LAB_CA)
-        $Password = [System.IO.File]::ReadAllText($Lab.LAB_PASSWORD_FILE)
-        $Credential = [pscredential]::new($Lab.LAB_USER, (ConvertTo-SecureString -String $Password -AsPlainText -Force))
+        . (Join-Path $PSScriptRoot 'Common.ps1')
+        foreach ($name in 'SUBMISSION', 'SMTPS', 'SUBMISSION_PLAIN') { $null = Get-LabPort $name }
+        $Credential = $LabCredential
+        $Password = $LabCredential.GetNetworkCredential().Password
         $Common = @{ HostName = 'localhost'; EhloName = 'client.lab.test'; TrustedRootCertificate = $Ca; TimeoutSeconds = 10 }
         $SecretForms = @(
             $Password,

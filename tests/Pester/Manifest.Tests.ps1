@@ -1,45 +1,16 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 <#
-    The module as shipped: manifest, exports, and help for every exported command.
-    Needs the module built into out/StartTlsTools (dotnet build); no network, no lab.
-
-    Help: the Markdown sources in docs/en-US are always checked. The compiled help (MAML, made by
-    ./build.ps1 -Task Docs) can only exist where PlatyPS is installed, so those tests are skipped
-    only there; wherever PlatyPS is installed they run, and missing compiled help is a failure.
-    tests/run-all.sh compiles the help before Pester for that reason.
+    The module as shipped: manifest and exports. Needs the module built into out/StartTlsTools
+    (dotnet build); no network. The shared bootstrap (Common.ps1) also reads the lab's lab.env, so the
+    lab must be up (tests/run-all.sh starts it). The help is tested in Help.Tests.ps1.
 #>
 
-BeforeDiscovery {
-    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-    $moduleDir = Join-Path $repoRoot 'out/StartTlsTools'
-    $sourceManifest = Import-PowerShellDataFile -Path (Join-Path $repoRoot 'StartTlsTools.psd1')
-    $cmdletNames = @($sourceManifest.CmdletsToExport)
-}
-
 BeforeAll {
-    $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-    $moduleDir = Join-Path $repoRoot 'out/StartTlsTools'
-    $builtManifestPath = Join-Path $moduleDir 'StartTlsTools.psd1'
-    $sourceManifestPath = Join-Path $repoRoot 'StartTlsTools.psd1'
-    $docsDir = Join-Path $repoRoot 'docs/en-US'
-    if (-not (Test-Path -LiteralPath $builtManifestPath)) {
-        throw "The module is not built: $builtManifestPath is missing. Run 'dotnet build StartTlsTools.sln' or './build.ps1'."
-    }
-    $module = Import-Module -Name $builtManifestPath -Force -PassThru -ErrorAction Stop
-
-    # Parameters every cmdlet has; they are documented under CommonParameters, not one by one.
-    $commonParameters = @(
-        'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction',
-        'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer',
-        'PipelineVariable', 'WhatIf', 'Confirm', 'UseTransaction'
-    )
-
-    function Get-DocumentedParameter {
-        param([string]$CommandName)
-        (Get-Command -Name $CommandName).Parameters.Keys |
-            Where-Object { $commonParameters -notcontains $_ } |
-            Sort-Object
-    }
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $builtManifestPath = $ModuleManifest
+    $moduleDir = $ModuleDir
+    $sourceManifestPath = Join-Path $RepoRoot 'StartTlsTools.psd1'
+    $module = Get-Module -Name StartTlsTools
 }
 
 AfterAll {
@@ -76,76 +47,5 @@ Describe 'StartTlsTools module manifest' {
         $module.ExportedFunctions.Count | Should -Be 0
         $module.ExportedVariables.Count | Should -Be 0
         $module.ExportedAliases.Count | Should -Be 0
-    }
-}
-
-Describe 'Help for <_>' -ForEach $cmdletNames {
-
-    BeforeAll {
-        $commandName = $_
-        $markdownPath = Join-Path $docsDir "$commandName.md"
-    }
-
-    Context 'Markdown source (docs/en-US)' {
-
-        It 'has a PlatyPS Markdown file' {
-            $markdownPath | Should -Exist
-        }
-
-        It 'names the module and the MAML file in its front matter' {
-            $text = Get-Content -LiteralPath $markdownPath -Raw
-            $text | Should -Match '(?m)^external help file: StartTlsTools\.dll-Help\.xml\s*$'
-            $text | Should -Match '(?m)^Module Name: StartTlsTools\s*$'
-            $text | Should -Match '(?m)^schema: 2\.0\.0\s*$'
-            $text | Should -Match "(?m)^# $([regex]::Escape($commandName))\s*$"
-        }
-
-        It 'has a synopsis' {
-            $text = Get-Content -LiteralPath $markdownPath -Raw
-            $text | Should -Match '(?ms)^## SYNOPSIS\s*\r?\n\s*\S'
-        }
-
-        It 'documents every parameter, and no parameter that does not exist' {
-            $lines = Get-Content -LiteralPath $markdownPath
-            $documented = @($lines | Where-Object { $_ -match '^### -(\w+)\s*$' } | ForEach-Object { $Matches[1] } | Sort-Object)
-            ($documented -join ',') | Should -Be (@(Get-DocumentedParameter -CommandName $commandName) -join ',')
-        }
-
-        It 'has at least six examples' {
-            @(Get-Content -LiteralPath $markdownPath | Where-Object { $_ -match '^### Example \d+' }).Count |
-                Should -BeGreaterOrEqual 6
-        }
-    }
-
-    # build.ps1 -Task Docs (run by tests/run-all.sh before Pester) compiles this help; it installs platyPS or fails.
-    Context 'Compiled help (MAML)' {
-
-        It 'has a synopsis in Get-Help' {
-            $help = Get-Help -Name $commandName -Full
-            $help.Synopsis | Should -Not -BeNullOrEmpty
-            # Without MAML, Get-Help falls back to the syntax line as the synopsis.
-            $help.Synopsis.Trim() | Should -Not -BeLike "$commandName *"
-        }
-
-        It 'has examples and a description for every parameter in Get-Help' {
-            $help = Get-Help -Name $commandName -Full
-            @($help.Examples.Example).Count | Should -BeGreaterOrEqual 6
-            foreach ($name in Get-DocumentedParameter -CommandName $commandName) {
-                $parameter = $help.Parameters.Parameter | Where-Object Name -eq $name
-                $parameter | Should -Not -BeNullOrEmpty -Because "-$name must be in the help"
-                ($parameter.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$name needs a description"
-            }
-        }
-    }
-}
-
-Describe 'About topic' {
-
-    It 'has a Markdown source' {
-        Join-Path $docsDir 'about_StartTlsTools.help.md' | Should -Exist
-    }
-
-    It 'is compiled to about_StartTlsTools.help.txt' {
-        Join-Path $moduleDir 'en-US/about_StartTlsTools.help.txt' | Should -Exist
     }
 }

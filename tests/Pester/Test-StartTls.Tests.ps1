@@ -15,37 +15,8 @@
 Describe 'Test-StartTls against the integration lab' {
 
     BeforeAll {
-        $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-        $manifestPath = Join-Path $repoRoot 'out/StartTlsTools/StartTlsTools.psd1'
-        if (-not (Test-Path -LiteralPath $manifestPath)) {
-            throw "The module is not built: $manifestPath is missing. Run 'dotnet build StartTlsTools.sln' or './build.ps1'."
-        }
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
-
-        $labDir = if ($env:STARTTLS_LAB_DIR) { $env:STARTTLS_LAB_DIR } else { '/tmp/starttlstools-lab' }
-        $labEnvPath = Join-Path $labDir 'lab.env'
-        if (-not (Test-Path -LiteralPath $labEnvPath)) {
-            throw "The integration lab is not running: $labEnvPath is missing. Start it with 'sudo tests/lab/up.sh'."
-        }
-
-        # lab.env: KEY=VALUE lines, no quoting; '#' starts a comment line.
-        $Lab = @{}
-        foreach ($line in Get-Content -LiteralPath $labEnvPath) {
-            if ($line -match '^\s*(#|$)') { continue }
-            $key, $value = $line -split '=', 2
-            $value = $value.Trim()
-            if ($value -match '^\d+$') { $value = [int]$value }
-            $Lab[$key.Trim()] = $value
-        }
-        foreach ($required in 'LAB_CA', 'LAB_SMTP_PORT', 'LAB_SMTP_PLAIN_PORT', 'LAB_SUBMISSION_PORT', 'LAB_SMTPS_PORT',
-                              'LAB_IMAP_PORT', 'LAB_IMAPS_PORT', 'LAB_POP3_PORT', 'LAB_POP3S_PORT') {
-            if (-not $Lab.ContainsKey($required)) { throw "$labEnvPath has no $required." }
-        }
-
-        # .NET resolves relative paths against the process directory, not the PowerShell location.
-        $caPath = $Lab.LAB_CA
-        if (-not [System.IO.Path]::IsPathRooted($caPath)) { $caPath = Join-Path $labDir $caPath }
-        $Ca = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($caPath)
+        . (Join-Path $PSScriptRoot 'Common.ps1')
+        foreach ($name in 'SMTP', 'SMTP_PLAIN', 'SUBMISSION', 'SMTPS', 'IMAP', 'IMAPS', 'POP3', 'POP3S') { $null = Get-LabPort $name }
 
         # One successful SMTP test, shared by the tests that only read it.
         $Smtp = Test-StartTls -HostName localhost -Port $Lab.LAB_SMTP_PORT -TrustedRootCertificate $Ca -TimeoutSeconds 10
@@ -397,14 +368,13 @@ Describe 'Test-StartTls against the integration lab' {
             $text = ($Smtp | Out-String -Width 250) -replace '\e\[[0-9;]*m', ''
             $lines = @($text -split '\r?\n' | Where-Object { $_.Trim() })
             (($lines[0] -split '\s+' | Where-Object { $_ }) -join ',') |
-                Should -Be 'HostName,Port,Protocol,Status,Offered,TlsVersion,CipherSuite,CertValid,Expires(d),Ms'
-            $lines[2] | Should -Match '^localhost\s+\d+\s+Smtp\s+Success\s+True\s+Tls13\s'
+                Should -Be 'HostName,Port,Protocol,Status,TLS,Cert,Findings,Days,CipherSuite'
+            $lines[2] | Should -Match '^localhost\s+\d+\s+Smtp\s+Success\s+1\.3\s+True\s'
         }
 
         It 'uses the same view for Format-Table' {
             $text = ($Smtp | Format-Table | Out-String -Width 250) -replace '\e\[[0-9;]*m', ''
-            $text | Should -Match 'CertValid'
-            $text | Should -Match 'Expires\(d\)'
+            $text | Should -Match 'Cert\s+Findings\s+Days'
         }
     }
 
@@ -414,13 +384,13 @@ Describe 'Test-StartTls against the integration lab' {
         It 'rejects -Port <_> with a parameter binding error' -ForEach @(0, 70000) {
             $port = $_
             { Test-StartTls -HostName 192.0.2.1 -Port $port -TimeoutSeconds 30 } |
-                Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException]) -ErrorId 'ParameterArgumentValidationError'
+                Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException]) -ErrorId 'ParameterArgumentValidationError,StartTlsTools.Commands.TestStartTlsCommand'
         }
 
         It 'rejects -TimeoutSeconds <_> with a parameter binding error' -ForEach @(0, 601) {
             $timeout = $_
             { Test-StartTls -HostName 192.0.2.1 -TimeoutSeconds $timeout } |
-                Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException]) -ErrorId 'ParameterArgumentValidationError'
+                Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException]) -ErrorId 'ParameterArgumentValidationError,StartTlsTools.Commands.TestStartTlsCommand'
         }
 
         It 'rejects a malformed host name with an InvalidParameter error and no result' {

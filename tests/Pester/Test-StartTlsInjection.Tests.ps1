@@ -11,26 +11,7 @@
 Describe 'Test-StartTlsInjection against the integration lab' {
 
     BeforeAll {
-        $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-        $manifestPath = Join-Path $repoRoot 'out/StartTlsTools/StartTlsTools.psd1'
-        if (-not (Test-Path -LiteralPath $manifestPath)) {
-            throw "The module is not built: $manifestPath is missing. Run 'dotnet build StartTlsTools.sln' or './build.ps1'."
-        }
-        Import-Module -Name $manifestPath -Force -ErrorAction Stop
-
-        $labDir = if ($env:STARTTLS_LAB_DIR) { $env:STARTTLS_LAB_DIR } else { '/tmp/starttlstools-lab' }
-        $labEnvPath = Join-Path $labDir 'lab.env'
-        if (-not (Test-Path -LiteralPath $labEnvPath)) {
-            throw "The integration lab is not running: $labEnvPath is missing. Start it with tests/lab/up.sh."
-        }
-        $Lab = @{}
-        foreach ($line in Get-Content -LiteralPath $labEnvPath) {
-            if ($line -match '^\s*(#|$)') { continue }
-            $key, $value = $line -split '=', 2
-            $value = $value.Trim()
-            if ($value -match '^\d+$') { $value = [int]$value }
-            $Lab[$key.Trim()] = $value
-        }
+        . (Join-Path $PSScriptRoot 'Common.ps1')
     }
 
     AfterAll {

@@ -100,6 +100,27 @@ stop_prosody() {
   stop_pidfile "$STATE/prosody/prosody.pid" lua5.4
 }
 
+# The mail-domain lab (tests/lab/mail-domain.sh): nginx, unbound, NSD and the MX Postfix.
+stop_mail_domain_lab() {
+  stop_pidfile "$STATE/nginx/nginx.pid" nginx
+  stop_pidfile "$STATE/unbound/unbound.pid" unbound
+  # NSD names its processes "nsd: main", "nsd: xfrd", ...; the pid file holds xfrd's, which stops the rest.
+  local pid=""
+  [[ -f $STATE/dns/nsd.pid ]] && pid="$(tr -dc '0-9' <"$STATE/dns/nsd.pid")"
+  if [[ -n $pid && "$(cat "/proc/$pid/comm" 2>/dev/null)" == nsd* ]]; then
+    printf '%s\n' "$pid" >"$STATE/dns/nsd.pid.checked"
+    stop_pidfile "$STATE/dns/nsd.pid.checked" "$(cat "/proc/$pid/comm")"
+  fi
+  local etc="$STATE/mx-postfix/etc"
+  [[ -f $etc/main.cf ]] || return 0
+  if postfix -c "$etc" status >/dev/null 2>&1; then
+    log "stopping mx postfix"
+    postfix -c "$etc" stop >/dev/null 2>&1
+  fi
+  stop_pidfile "$STATE/mx-postfix/queue/pid/master.pid" master
+}
+
+stop_mail_domain_lab
 stop_prosody
 stop_vsftpd
 stop_inn

@@ -46,18 +46,32 @@ declare -A LAB_PORTS=(
   [LEGACY_SMTPS]=10466 # the same, implicit TLS (wrappermode), server cipher order
   [LDAP_REQUIRED]=10391 # third slapd: StartTLS, and "security ssf=128" (nothing answered before TLS)
   [FTP_REQUIRED]=10022  # third vsftpd: AUTH TLS, force_local_logins_ssl and force_anon_logins_ssl
+  [DNS_AUTHORITY]=10053 # NSD, authoritative for the DNSSEC-signed lab.test and its insecure/bogus children
+  [DNS_RESOLVER]=10054  # unbound, validating, trust anchor lab.test, stub to NSD only (the -DnsServer of the tests)
 )
 # Parallel labs (one per work tree) shift every port by the same offset.
 PORT_OFFSET="${STARTTLS_LAB_PORT_OFFSET:-0}"
 [[ $PORT_OFFSET =~ ^[0-9]+$ ]] || { echo "STARTTLS_LAB_PORT_OFFSET must be a number" >&2; exit 1; }
 for _name in "${!LAB_PORTS[@]}"; do LAB_PORTS[$_name]=$((LAB_PORTS[$_name] + PORT_OFFSET)); done
+# The mail-domain lab needs the real ports 25 (SMTP to an MX) and 443 (MTA-STS), so it gets its own loopback
+# addresses instead: 127.N.0.x with N = 100 + (offset / 1000) % 150, i.e. 127.100.0.x for offset 0, 127.110.0.x
+# for 10000, 127.130.0.x for 30000. Parallel labs never share an address; every 127/8 address is loopback.
+DOMAIN_NET="127.$((100 + (PORT_OFFSET / 1000) % 150)).0"
+MX1_ADDRESS="$DOMAIN_NET.10"        # mx Postfix :25
+MX2_ADDRESS="$DOMAIN_NET.11"        # mx Postfix :25
+MTA_STS_ADDRESS="$DOMAIN_NET.20"    # nginx :443, the mta-sts.<domain> policy hosts
+UNREACHABLE_ADDRESS="$DOMAIN_NET.21" # nothing listens: the unreachable policy host
+LAB_ZONE=lab.test
 
 PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl swaks
           libnet-ssleay-perl libio-socket-ssl-perl  # swaks needs these for --tls
           slapd ldap-utils postgresql mariadb-server
-          dovecot-lmtpd dovecot-managesieved vsftpd prosody lua-sec inn2)
+          dovecot-lmtpd dovecot-managesieved vsftpd prosody lua-sec inn2
+          nsd ldnsutils unbound nginx)
 
 log() { printf '[lab] %s\n' "$*" >&2; }
+# shellcheck source=tests/lab/mail-domain.sh
+source "$HERE/mail-domain.sh"
 die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
 
 is_installed() {
@@ -686,6 +700,8 @@ wait_for_ports() {
         [[ $name == XMPP* ]] && logf="$STATE/prosody/prosody.log"
         [[ $name == NNTP* ]] && logf="$STATE/inn/nnrpd*.log (nnrpd logs to syslog)"
         [[ $name == LEGACY_* ]] && logf="$STATE/legacy-postfix/postfix.log"
+        [[ $name == DNS_AUTHORITY ]] && logf="$STATE/dns/nsd.log"
+        [[ $name == DNS_RESOLVER ]] && logf="$STATE/unbound/unbound.log"
         die "$name port $port is not answering after 30 s; see $logf"
       fi
       sleep 0.2
@@ -706,9 +722,10 @@ write_env() {
     echo "LAB_REMOTE_VIEW_ADDRESS=$REMOTE_VIEW_ADDRESS"
     echo "LAB_POSTFIX_LOG=$STATE/postfix/postfix.log"
     for name in SMTP SMTP_PLAIN SUBMISSION SMTPS SUBMISSION_PLAIN IMAP IMAPS POP3 POP3S LDAP LDAPS LDAP_PLAIN POSTGRESQL MYSQL \
-                LMTP SIEVE FTP FTPS XMPP XMPP_S2S XMPPS NNTP NNTPS LEGACY_SMTP LEGACY_SMTPS; do
+                LMTP SIEVE FTP FTPS XMPP XMPP_S2S XMPPS NNTP NNTPS LEGACY_SMTP LEGACY_SMTPS DNS_AUTHORITY DNS_RESOLVER; do
       echo "LAB_${name}_PORT=${LAB_PORTS[$name]}"
     done
+    write_mail_domain_env
   } >"$STATE/lab.env.tmp"
   mv "$STATE/lab.env.tmp" "$STATE/lab.env"
 }
@@ -732,6 +749,7 @@ main() {
     ! port_answers "${LAB_PORTS[$name]}" ||
       die "port ${LAB_PORTS[$name]} ($name) is already used by something else: ss -ltnp 'sport = :${LAB_PORTS[$name]}'"
   done
+  check_mail_domain_addresses_free
 
   make_certs
   make_password
@@ -746,7 +764,9 @@ main() {
   start_vsftpd_required
   start_prosody
   start_legacy_smtp
+  start_mail_domain_lab
   wait_for_ports
+  wait_for_mail_domain_lab
   write_env
   log "lab is up in $((SECONDS - t0)) s; settings in $STATE/lab.env"
 }

@@ -222,6 +222,7 @@ namespace StartTlsTools
             var ssl = session.TlsStream!;
             result.TlsVersion = NegotiatedTls.Version(ssl.SslProtocol);
             result.CipherSuite = NegotiatedTls.CipherSuiteName(ssl);
+            result.PresentedCertificates = session.PresentedChain;
             if (session.PeerCertificate != null)
                 CertificateInspector.Inspect(session.PeerCertificate, session.PeerChain, options.TrustedRoots, context.HostName, DateTime.UtcNow, result);
             else

@@ -110,5 +110,19 @@ namespace StartTlsTools
         public FindingList Findings { get; set; } = FindingList.Empty;
         /// <summary>The findings' ids joined with "; ", for Export-Csv; empty when there are none.</summary>
         public string FindingIds => string.Join(ListSeparator, System.Linq.Enumerable.Select(Findings, f => f.Id));
+
+        /// <summary>DANE (Test-StartTls -Dane): NotChecked unless asked for.</summary>
+        public MailDomain.DaneStatus DaneStatus { get; set; }
+        /// <summary>The TLSA record that matched, "3 1 1 hex".</summary>
+        public string? DaneMatchedRecord { get; set; }
+        /// <summary>Where in the presented chain it matched: 0 the server's certificate, 1 its issuer, ...</summary>
+        public int? DaneMatchedDepth { get; set; }
+        public string? DaneReason { get; set; }
+        public TextList TlsaRecords { get; set; } = TextList.Empty;
+        public Resolution.DnssecStatus? TlsaDnssec { get; set; }
+
+        /// <summary>The certificates the server sent in the handshake, leaf first: what DANE matches against. Never output.</summary>
+        internal System.Collections.Generic.IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> PresentedCertificates { get; set; } =
+            new System.Security.Cryptography.X509Certificates.X509Certificate2[0];
     }
 }

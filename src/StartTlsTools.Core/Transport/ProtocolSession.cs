@@ -76,6 +76,11 @@ namespace StartTlsTools.Transport
         /// <summary>The peer certificate and chain as seen during the handshake.</summary>
         public X509Certificate2? PeerCertificate { get; private set; }
         public X509Certificate2Collection PeerChain { get; } = new X509Certificate2Collection();
+        /// <summary>
+        /// Exactly what the server sent in its handshake, leaf first, nothing the local chain builder added (DANE
+        /// matches against this, RFC 7671 section 5).
+        /// </summary>
+        internal System.Collections.Generic.List<X509Certificate2> PresentedChain { get; } = new System.Collections.Generic.List<X509Certificate2>();
         public SslStream? TlsStream => _stream as SslStream;
 
         /// <summary>Reads one line (LF-terminated, CR stripped). Throws StartTlsProtocolException past MaxLineLength.</summary>
@@ -259,8 +264,12 @@ namespace StartTlsTools.Transport
         private bool RecordPeerCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
         {
             if (certificate != null) PeerCertificate = new X509Certificate2(certificate);
+            if (PeerCertificate != null) PresentedChain.Add(PeerCertificate);
             if (chain != null)
             {
+                // The runtime puts the certificates the server sent (beyond its own) in ExtraStore, in the order sent.
+                foreach (var cert in chain.ChainPolicy.ExtraStore)
+                    if (PeerCertificate == null || !System.Linq.Enumerable.SequenceEqual(cert.RawData, PeerCertificate.RawData)) PresentedChain.Add(cert);
                 foreach (var cert in chain.ChainPolicy.ExtraStore) PeerChain.Add(cert);
                 foreach (var element in chain.ChainElements) PeerChain.Add(element.Certificate);
             }

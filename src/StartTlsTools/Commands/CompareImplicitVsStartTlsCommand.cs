@@ -8,7 +8,7 @@ namespace StartTlsTools.Commands
     /// each, as one flat object: timings, plaintext round trips and bytes, what the plaintext exposed, TLS
     /// parameters and certificate per side, whether they match, and an RFC 8314 recommendation.
     /// </summary>
-    [Cmdlet(VerbsData.Compare, "ImplicitVsStartTls")]
+    [Cmdlet(VerbsData.Compare, "ImplicitVsStartTls", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Compare-ImplicitVsStartTls.md")]
     [OutputType(typeof(ImplicitVsStartTlsComparison))]
     public sealed class CompareImplicitVsStartTlsCommand : ServiceCmdletBase
     {

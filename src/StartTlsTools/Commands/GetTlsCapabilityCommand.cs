@@ -10,7 +10,7 @@ namespace StartTlsTools.Commands
     /// the one summary object instead, so that each pipeline carries one type. Failures are data (Status/Reason on
     /// the summary) plus a non-terminating ErrorRecord.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TlsCapability", DefaultParameterSetName = SuitesSet)]
+    [Cmdlet(VerbsCommon.Get, "TlsCapability", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Get-TlsCapability.md", DefaultParameterSetName = SuitesSet)]
     [OutputType(typeof(TlsCipherSuiteResult), ParameterSetName = new[] { SuitesSet })]
     [OutputType(typeof(TlsCapabilitySummary), ParameterSetName = new[] { SummarySet })]
     public sealed class GetTlsCapabilityCommand : ServiceCmdletBase
@@ -33,6 +33,11 @@ namespace StartTlsTools.Commands
         [Parameter(Mandatory = true, ParameterSetName = SummarySet)]
         public SwitchParameter Summary { get; set; }
 
+        /// <summary>The resolver for the host name, address[:port]; the system resolver when omitted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DnsServer { get; set; }
+
         protected override void ProcessRecord()
         {
             var options = FillTarget(new TlsCapabilityOptions
@@ -41,11 +46,13 @@ namespace StartTlsTools.Commands
                 MaxConnectionsPerHost = MaxConnectionsPerHost,
                 ProbeDelayMilliseconds = ProbeDelayMilliseconds,
             });
-            if (RejectInvalid(options.Validate())) return;
+            var problems = new System.Collections.Generic.List<string>(options.Validate());
+            if (DnsServerParameter.TryParse(DnsServer, out System.Net.IPEndPoint? dnsServer) is string dnsProblem) problems.Add(dnsProblem);
+            if (RejectInvalid(problems)) return;
 
             string target = Describe(options);
             Output.WriteVerbose($"Enumerating TLS on {target} (at most {MaxConnectionsPerHost} connections at once).");
-            TlsCapabilityReport report = Wait(new TlsCapabilityScanner().ScanAsync(options, StopToken));
+            TlsCapabilityReport report = Wait(new TlsCapabilityScanner(DnsServerParameter.HostLookup(dnsServer, options.Timeout)).ScanAsync(options, StopToken));
             var summary = report.Summary;
             Output.WriteVerbose($"{target}: {summary.Status}, {summary.CipherSuitesAccepted} suite(s), {summary.ConnectionsOpened} connection(s) in {summary.DurationMs:0} ms. {summary.Reason}");
 

@@ -9,7 +9,7 @@ namespace StartTlsTools.Commands
     /// credential, reporting the server's verdict. Refuses before any secret is sent when TLS is missing or the
     /// certificate is invalid, unless the user explicitly allows it. Never prompts: -Credential is mandatory.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "SmtpAuthPlain")]
+    [Cmdlet(VerbsLifecycle.Invoke, "SmtpAuthPlain", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Invoke-SmtpAuthPlain.md")]
     [OutputType(typeof(SmtpAuthResult))]
     public sealed class InvokeSmtpAuthPlainCommand : TargetCmdletBase
     {

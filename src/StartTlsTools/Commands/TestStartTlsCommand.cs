@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Management.Automation;
 using StartTlsTools.Commands.Output;
 
@@ -7,7 +9,7 @@ namespace StartTlsTools.Commands
     /// Test-StartTls: connects, checks that STARTTLS is offered, upgrades, validates the certificate and
     /// reads the capabilities again. One result object per target; failures are data plus an ErrorRecord.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "StartTls", DefaultParameterSetName = DefaultSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "StartTls", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Test-StartTls.md", DefaultParameterSetName = DefaultSet)]
     [OutputType(typeof(StartTlsResult), ParameterSetName = new[] { DefaultSet })]
     [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
     public sealed class TestStartTlsCommand : ServiceCmdletBase
@@ -30,6 +32,15 @@ namespace StartTlsTools.Commands
         [ValidateRange(0, FindingOptions.MaxExpiryWarningDays)]
         public int ExpiryWarningDays { get; set; } = FindingOptions.DefaultExpiryWarningDays;
 
+        /// <summary>The resolver for the host name (and the TLSA records with -Dane), address[:port]; the system resolver when omitted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DnsServer { get; set; }
+
+        /// <summary>Also checks DANE: TLSA records at _port._tcp.host matched against the chain the server presented.</summary>
+        [Parameter]
+        public SwitchParameter Dane { get; set; }
+
         /// <summary>Returns only $true (STARTTLS worked and the certificate is valid) or $false.</summary>
         [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
         public SwitchParameter Quiet { get; set; }
@@ -43,7 +54,9 @@ namespace StartTlsTools.Commands
                 CheckEnforcement = CheckEnforcement.IsPresent,
                 ExpiryWarningDays = ExpiryWarningDays,
             });
-            if (RejectInvalid(options.Validate()))
+            var problems = new System.Collections.Generic.List<string>(options.Validate());
+            if (DnsServerParameter.TryParse(DnsServer, out System.Net.IPEndPoint? dnsServer) is string dnsProblem) problems.Add(dnsProblem);
+            if (RejectInvalid(problems))
             {
                 if (Quiet) Output.WriteObject(false);
                 return;
@@ -51,7 +64,8 @@ namespace StartTlsTools.Commands
 
             string target = Describe(options);
             Output.WriteVerbose($"Testing {target} (timeout {TimeoutSeconds} s per step).");
-            StartTlsResult result = Wait(new StartTlsTester().TestAsync(options, StopToken));
+            StartTlsResult result = Wait(new StartTlsTester(DnsServerParameter.HostLookup(dnsServer, options.Timeout)).TestAsync(options, StopToken));
+            if (Dane) CheckDane(result, dnsServer, options.Timeout);
             Output.WriteVerbose($"{target}: {result.Status}. {result.Reason}");
             foreach (Finding finding in result.Findings)
                 Output.WriteVerbose($"{target}: finding {finding.Id} ({finding.Severity}): {finding.Detail}");
@@ -66,6 +80,18 @@ namespace StartTlsTools.Commands
                 Output.WriteError(new CmdletError(id, category, HostName, $"{target}: {result.Reason}"));
             else if (result.CertificateValid == false)
                 Output.WriteWarning($"{target}: {result.CertificateError}");
+            if (Dane && result.DaneStatus == MailDomain.DaneStatus.Mismatch)
+                Output.WriteWarning($"{target}: DANE mismatch: {result.DaneReason}");
+        }
+
+        /// <summary>-Dane: TLSA lookup and match against the presented chain, after the test (issue 11).</summary>
+        private void CheckDane(StartTlsResult result, System.Net.IPEndPoint? dnsServer, TimeSpan timeout)
+        {
+            var resolver = new Resolution.DnsClientResolver(dnsServer, timeout);
+            MailDomain.DaneForTest.CheckAsync(resolver, result, StopToken).GetAwaiter().GetResult();
+            Output.WriteVerbose($"{HostName}: DANE {result.DaneStatus}. {result.DaneReason}");
+            if (result.Findings.Any(f => f.Id == "DaneResolverNotLocal"))
+                Output.WriteWarning($"{HostName}: DANE relied on the AD bit of {resolver.Description}, which is not on loopback.");
         }
     }
 }

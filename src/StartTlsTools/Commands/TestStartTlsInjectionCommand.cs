@@ -9,7 +9,7 @@ namespace StartTlsTools.Commands
     /// its own rather than a switch on Test-StartTls because it deliberately pipelines, which Test-StartTls never does,
     /// opens two connections, and answers a different question (a verdict, not a TLS inventory).
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "StartTlsInjection", DefaultParameterSetName = DefaultSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "StartTlsInjection", HelpUri = "https://github.com/starttlstools/StartTlsTools/blob/main/docs/en-US/Test-StartTlsInjection.md", DefaultParameterSetName = DefaultSet)]
     [OutputType(typeof(StartTlsInjectionResult), ParameterSetName = new[] { DefaultSet })]
     [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
     public sealed class TestStartTlsInjectionCommand : ServiceCmdletBase
@@ -29,6 +29,11 @@ namespace StartTlsTools.Commands
         [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>The resolver for the host name, address[:port]; the system resolver when omitted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DnsServer { get; set; }
+
         protected override void ProcessRecord()
         {
             var options = new InjectionTestOptions
@@ -36,7 +41,9 @@ namespace StartTlsTools.Commands
                 Target = FillTarget(new StartTlsTestOptions { IncludeTranscript = IncludeTranscript.IsPresent }),
                 Wait = TimeSpan.FromSeconds(WaitSeconds),
             };
-            if (RejectInvalid(options.Validate()))
+            var problems = new System.Collections.Generic.List<string>(options.Validate());
+            if (DnsServerParameter.TryParse(DnsServer, out System.Net.IPEndPoint? dnsServer) is string dnsProblem) problems.Add(dnsProblem);
+            if (RejectInvalid(problems))
             {
                 if (Quiet) Output.WriteObject(false);
                 return;
@@ -44,7 +51,7 @@ namespace StartTlsTools.Commands
 
             string target = $"{Protocol} {HostName}:{options.Target.EffectivePort}";
             Output.WriteVerbose($"Probing {target} for STARTTLS command injection: a sanity STARTTLS first, then STARTTLS with '{InjectionTestOptions.InjectionCommandFor(Protocol, options.Target.EhloName ?? "(this computer)")}' pipelined, listening {WaitSeconds} s over TLS.");
-            StartTlsInjectionResult result = Wait(new InjectionTester().TestAsync(options, StopToken));
+            StartTlsInjectionResult result = Wait(new InjectionTester(DnsServerParameter.HostLookup(dnsServer, options.Target.Timeout)).TestAsync(options, StopToken));
             Output.WriteVerbose($"{target}: {result.Verdict}. {result.Reason}");
 
             if (Quiet)

@@ -68,7 +68,12 @@ namespace StartTlsTools.Tests.Cmdlets
                 ["EhloName"] = typeof(TargetCmdletBase), ["TrustedRootCertificate"] = typeof(TargetCmdletBase),
                 ["Protocol"] = typeof(ServiceCmdletBase), ["XmppDomain"] = typeof(ServiceCmdletBase),
             };
-            foreach (var type in CmdletTypes())
+            // The mail-domain cmdlets take a domain, not a host: their shared parameters live once in DomainCmdletBase.
+            var domainDeclaredIn = new[] { "Domain", "DnsServer", "TimeoutSeconds" };
+            foreach (var type in CmdletTypes().Where(t => typeof(DomainCmdletBase).IsAssignableFrom(t)))
+                foreach (string name in domainDeclaredIn)
+                    Assert.Equal(typeof(DomainCmdletBase), type.GetProperty(name)!.DeclaringType);
+            foreach (var type in CmdletTypes().Where(t => !typeof(DomainCmdletBase).IsAssignableFrom(t)))
             {
                 Assert.True(typeof(TargetCmdletBase).IsAssignableFrom(type), $"{type.Name} does not derive from TargetCmdletBase");
                 foreach (var property in type.GetProperties().Where(p => p.GetCustomAttribute<ParameterAttribute>() != null && declaredIn.ContainsKey(p.Name)))
@@ -118,7 +123,12 @@ namespace StartTlsTools.Tests.Cmdlets
         public void Build_leaves_an_importable_module_folder()
         {
             string folder = Path.Combine(RepoRoot, "out", "StartTlsTools");
-            foreach (string file in new[] { "StartTlsTools.psd1", "StartTlsTools.dll", "StartTlsTools.Core.dll", "StartTlsTools.Format.ps1xml" })
+            string[] files =
+            {
+                "StartTlsTools.psd1", "StartTlsTools.dll", "StartTlsTools.Core.dll", "StartTlsTools.Format.ps1xml",
+                Path.Combine("en-US", "StartTlsTools.dll-Help.xml"), Path.Combine("en-US", "about_StartTlsTools.help.txt"),
+            };
+            foreach (string file in files)
                 Assert.True(File.Exists(Path.Combine(folder, file)), $"{file} is missing from {folder}");
             Assert.Matches(@"RootModule\s*=\s*'StartTlsTools.dll'", Manifest);
             Assert.Matches(@"FormatsToProcess\s*=\s*@\('StartTlsTools.Format.ps1xml'\)", Manifest);
@@ -158,12 +168,13 @@ namespace StartTlsTools.Tests.Cmdlets
             var scalars = new[] { typeof(string), typeof(bool), typeof(int), typeof(long), typeof(double), typeof(DateTime), typeof(DateTimeOffset), typeof(TextList), typeof(FindingList) };
             var resultTypes = typeof(StartTlsResult).Assembly.GetTypes().Where(t => t.IsPublic && t.Namespace == "StartTlsTools" &&
                 (t.Name.EndsWith("Result", StringComparison.Ordinal) || t.Name.EndsWith("Summary", StringComparison.Ordinal) || t.Name.EndsWith("Comparison", StringComparison.Ordinal)));
-            foreach (var property in resultTypes.Concat(new[] { typeof(Finding) }).SelectMany(t => t.GetProperties()))
+            foreach (var property in resultTypes.Concat(new[] { typeof(Finding), typeof(MailExchanger) }).SelectMany(t => t.GetProperties()))
             {
                 var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
                 Assert.True(type.IsEnum || scalars.Contains(type), $"{property.DeclaringType!.Name}.{property.Name} is {type.Name}, which Export-Csv cannot write usefully");
             }
             Assert.Contains(resultTypes, t => t == typeof(TlsCapabilitySummary));
+            Assert.Contains(resultTypes, t => t == typeof(MailDomainResult));
         }
 
         [Fact]

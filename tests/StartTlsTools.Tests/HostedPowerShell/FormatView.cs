@@ -9,19 +9,19 @@ using StartTlsTools.Tests.Cmdlets;
 namespace StartTlsTools.Tests.HostedPowerShell
 {
     /// <summary>
-    /// Evaluates a type's default view from the format file item by item in the runspace ("View Label=value"): the
-    /// hosted engine has no Out-String (Microsoft.PowerShell.Utility is not part of System.Management.Automation).
+    /// Evaluates every view of a type (its default table or list, and the list view Format-List uses) from the format
+    /// file item by item in the runspace ("View Label=value"): the hosted engine has no Out-String
+    /// (Microsoft.PowerShell.Utility is not part of System.Management.Automation).
     /// </summary>
     internal static class FormatView
     {
         public static List<string> Render(Runspace runspace, object value)
         {
             var format = XDocument.Load(Path.Combine(ModuleContractTests.RepoRoot, "src", "StartTlsTools", "StartTlsTools.Format.ps1xml"));
-            // The default view is the type's first one (a table view; the list view for Format-List follows it).
-            var view = format.Descendants("View").First(v => v.Descendants("TypeName").Single().Value == value.GetType().FullName);
+            var views = format.Descendants("View").Where(v => v.Descendants("TypeName").Single().Value == value.GetType().FullName).ToList();
             var lines = new List<string>();
-            var items = view.Descendants("ListItem").Select(i => (Label: i.Element("Label")?.Value, Item: i))
-                .Concat(view.Descendants("TableColumnItem").Select((i, n) => (Label: view.Descendants("TableColumnHeader").ElementAt(n).Element("Label")?.Value, Item: i)));
+            var items = views.SelectMany(view => view.Descendants("ListItem").Select(i => (Label: i.Element("Label")?.Value, Item: i))
+                .Concat(view.Descendants("TableColumnItem").Select((i, n) => (Label: view.Descendants("TableColumnHeader").ElementAt(n).Element("Label")?.Value, Item: i))));
             foreach (var (label, item) in items)
             {
                 string? property = item.Element("PropertyName")?.Value;
