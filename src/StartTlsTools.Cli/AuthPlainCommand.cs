@@ -23,6 +23,7 @@ namespace StartTlsTools.Cli
             var port = new Option<int?>("--port") { Description = "Port; 587, or 465 with --implicit-tls, when omitted." };
             var implicitTls = new Option<bool>("--implicit-tls") { Description = "Start TLS at once (SMTPS, 465) instead of STARTTLS." };
             var timeout = new Option<int>("--timeout") { Description = "Seconds per network step.", DefaultValueFactory = _ => 10 };
+            var greetingTimeout = new Option<int>("--greeting-timeout") { Description = "Seconds to wait for the server's greeting, which tarpits delay on purpose.", DefaultValueFactory = _ => TargetOptions.DefaultGreetingTimeoutSeconds };
             var ehloName = new Option<string?>("--ehlo-name") { Description = "Name sent in EHLO; this machine's FQDN by default." };
             var trustedRoots = new Option<string[]>("--trusted-root") { Description = "PEM or DER file of a root to trust besides the OS store; repeatable." };
             var allowPlaintext = new Option<bool>("--allow-plaintext") { Description = "Send the credentials without TLS when the server offers none." };
@@ -34,7 +35,7 @@ namespace StartTlsTools.Cli
 
             var command = new Command("auth-plain", "Authenticate with SMTP AUTH PLAIN after STARTTLS (or on implicit TLS) and report the server's verdict.")
             {
-                host, user, passwordEnv, passwordStdin, authzid, port, implicitTls, timeout, ehloName, trustedRoots,
+                host, user, passwordEnv, passwordStdin, authzid, port, implicitTls, timeout, greetingTimeout, ehloName, trustedRoots,
                 allowPlaintext, skipCertificateCheck, transcript, json, passwordArgument,
             };
             command.SetAction((parse, cancel) =>
@@ -52,6 +53,7 @@ namespace StartTlsTools.Cli
                     Port = parse.GetValue(port),
                     ImplicitTls = parse.GetValue(implicitTls),
                     Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    GreetingTimeout = TimeSpan.FromSeconds(parse.GetValue(greetingTimeout)),
                     EhloName = parse.GetValue(ehloName),
                     AllowPlaintext = parse.GetValue(allowPlaintext),
                     SkipCertificateCheck = parse.GetValue(skipCertificateCheck),

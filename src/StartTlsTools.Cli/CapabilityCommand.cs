@@ -19,6 +19,7 @@ namespace StartTlsTools.Cli
             var port = new Option<int?>("--port") { Description = "Port; the protocol's default when omitted." };
             var implicitTls = new Option<bool>("--implicit-tls") { Description = "Probe TLS right after connect (465, 993, 995) instead of STARTTLS." };
             var timeout = new Option<int>("--timeout") { Description = "Seconds per network step of each probe.", DefaultValueFactory = _ => 10 };
+            var greetingTimeout = new Option<int>("--greeting-timeout") { Description = "Seconds to wait for the server's greeting, which tarpits delay on purpose.", DefaultValueFactory = _ => TargetOptions.DefaultGreetingTimeoutSeconds };
             var ehloName = new Option<string?>("--ehlo-name") { Description = "Name sent in EHLO/LHLO; this machine's FQDN by default." };
             var maxConnections = new Option<int>("--max-connections") { Description = "Connections open at once to the host.", DefaultValueFactory = _ => Transport.HostConnectionLimiter.DefaultMaxPerHost };
             var delay = new Option<int>("--probe-delay") { Description = "Milliseconds between the starts of two probe connections.", DefaultValueFactory = _ => 0 };
@@ -27,7 +28,7 @@ namespace StartTlsTools.Cli
 
             var command = new Command("capability", "List the TLS versions, cipher suites and groups a server accepts.")
             {
-                host, protocol, port, implicitTls, timeout, ehloName, maxConnections, delay, summary, json,
+                host, protocol, port, implicitTls, timeout, greetingTimeout, ehloName, maxConnections, delay, summary, json,
             };
             command.SetAction((parse, cancel) =>
             {
@@ -38,6 +39,7 @@ namespace StartTlsTools.Cli
                     Port = parse.GetValue(port),
                     ImplicitTls = parse.GetValue(implicitTls),
                     Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    GreetingTimeout = TimeSpan.FromSeconds(parse.GetValue(greetingTimeout)),
                     EhloName = parse.GetValue(ehloName),
                     MaxConnectionsPerHost = parse.GetValue(maxConnections),
                     ProbeDelayMilliseconds = parse.GetValue(delay),

@@ -24,13 +24,14 @@ namespace StartTlsTools.Cli
             var implicitPort = new Option<int?>("--implicit-port") { Description = "Implicit-TLS port; the protocol's default when omitted." };
             var samples = new Option<int>("--samples", "-n") { Description = "Connections per mode, one at a time (1-100).", DefaultValueFactory = _ => ImplicitVsStartTlsOptions.DefaultSamples };
             var timeout = new Option<int>("--timeout") { Description = "Seconds per network step.", DefaultValueFactory = _ => 10 };
+            var greetingTimeout = new Option<int>("--greeting-timeout") { Description = "Seconds to wait for the server's greeting, which tarpits delay on purpose.", DefaultValueFactory = _ => TargetOptions.DefaultGreetingTimeoutSeconds };
             var ehloName = new Option<string?>("--ehlo-name") { Description = "Name sent in EHLO; this machine's FQDN by default." };
             var trustedRoots = new Option<string[]>("--trusted-root") { Description = "PEM or DER file of a root to trust besides the OS store; repeatable." };
             var json = new Option<bool>("--json") { Description = "Print the comparison as JSON (property names as in PowerShell)." };
 
             var command = new Command("compare", "Measure implicit TLS against STARTTLS for one service: timings, plaintext exposure, TLS and certificate per mode, and a recommendation.")
             {
-                host, protocol, startTlsPort, implicitPort, samples, timeout, ehloName, trustedRoots, json,
+                host, protocol, startTlsPort, implicitPort, samples, timeout, greetingTimeout, ehloName, trustedRoots, json,
             };
             command.SetAction((parse, cancel) =>
             {
@@ -42,6 +43,7 @@ namespace StartTlsTools.Cli
                     ImplicitPort = parse.GetValue(implicitPort),
                     Samples = parse.GetValue(samples),
                     Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    GreetingTimeout = TimeSpan.FromSeconds(parse.GetValue(greetingTimeout)),
                     EhloName = parse.GetValue(ehloName),
                 };
                 if (!CliInputs.TryLoadRoots(parse.GetValue(trustedRoots), options.TrustedRoots, stderr)) return Task.FromResult(ExitCodes.Usage);

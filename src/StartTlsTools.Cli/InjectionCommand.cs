@@ -17,6 +17,7 @@ namespace StartTlsTools.Cli
             var port = new Option<int?>("--port") { Description = "Port; the protocol's default when omitted." };
             var wait = new Option<int>("--wait") { Description = "Seconds to listen over TLS for an answer to the injected command.", DefaultValueFactory = _ => InjectionTestOptions.DefaultWaitSeconds };
             var timeout = new Option<int>("--timeout") { Description = "Seconds per network step.", DefaultValueFactory = _ => 10 };
+            var greetingTimeout = new Option<int>("--greeting-timeout") { Description = "Seconds to wait for the server's greeting, which tarpits delay on purpose.", DefaultValueFactory = _ => TargetOptions.DefaultGreetingTimeoutSeconds };
             var ehloName = new Option<string?>("--ehlo-name") { Description = "Name sent in EHLO/LHLO (and injected for SMTP); this machine's FQDN by default." };
             var trustedRoots = new Option<string[]>("--trusted-root") { Description = "PEM or DER file of a root to trust besides the OS store; repeatable.", AllowMultipleArgumentsPerToken = false };
             var transcript = new Option<bool>("--transcript") { Description = "Include the probe connection's dialogue in the result." };
@@ -24,7 +25,7 @@ namespace StartTlsTools.Cli
 
             var command = new Command("injection", "Probe for STARTTLS command injection (CVE-2011-0411): pipelines one harmless command behind STARTTLS. Opt-in.")
             {
-                host, protocol, port, wait, timeout, ehloName, trustedRoots, transcript, json,
+                host, protocol, port, wait, timeout, greetingTimeout, ehloName, trustedRoots, transcript, json,
             };
             command.SetAction((parse, cancel) =>
             {
@@ -36,6 +37,7 @@ namespace StartTlsTools.Cli
                         Protocol = parse.GetValue(protocol),
                         Port = parse.GetValue(port),
                         Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                        GreetingTimeout = TimeSpan.FromSeconds(parse.GetValue(greetingTimeout)),
                         EhloName = parse.GetValue(ehloName),
                         IncludeTranscript = parse.GetValue(transcript),
                     },

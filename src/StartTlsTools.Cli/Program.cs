@@ -1,8 +1,6 @@
 using System;
 using System.CommandLine;
 using System.IO;
-using System.Threading;
-using System.Threading.Tasks;
 
 namespace StartTlsTools.Cli
 {
@@ -29,17 +27,8 @@ namespace StartTlsTools.Cli
                 stderr.WriteLine("Run 'starttls --help' for usage.");
                 return ExitCodes.Usage;
             }
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            // System.CommandLine handles Ctrl+C itself: the token it passes each action is cancelled on the first press.
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
         }
     }
 

@@ -15,6 +15,8 @@ namespace StartTlsTools.Cli
             var port = new Option<int?>("--port") { Description = "Port; the protocol's default when omitted." };
             var implicitTls = new Option<bool>("--implicit-tls") { Description = "Start TLS at once (465, 993, 995) instead of STARTTLS." };
             var timeout = new Option<int>("--timeout") { Description = "Seconds per network step.", DefaultValueFactory = _ => 10 };
+            var greetingTimeout = new Option<int>("--greeting-timeout") { Description = "Seconds to wait for the server's greeting, which tarpits delay on purpose.", DefaultValueFactory = _ => TargetOptions.DefaultGreetingTimeoutSeconds };
+            var checkEnforcement = new Option<bool>("--check-enforcement") { Description = "Learn whether TLS is required on a second, harmless plaintext connection (never a login, recipient or message)." };
             var ehloName = new Option<string?>("--ehlo-name") { Description = "Name sent in EHLO/LHLO; this machine's FQDN by default." };
             var xmppDomain = new Option<string?>("--xmpp-domain") { Description = "XMPP domain for the stream's to= (xmpp, xmppserver); the host name by default." };
             var trustedRoots = new Option<string[]>("--trusted-root") { Description = "PEM or DER file of a root to trust besides the OS store; repeatable.", AllowMultipleArgumentsPerToken = false };
@@ -24,7 +26,7 @@ namespace StartTlsTools.Cli
 
             var command = new Command("test", "Test STARTTLS (or implicit TLS) on one server.")
             {
-                host, protocol, port, implicitTls, timeout, ehloName, xmppDomain, trustedRoots, transcript, expiryDays, json,
+                host, protocol, port, implicitTls, timeout, greetingTimeout, checkEnforcement, ehloName, xmppDomain, trustedRoots, transcript, expiryDays, json,
             };
             command.SetAction((parse, cancel) =>
             {
@@ -35,6 +37,8 @@ namespace StartTlsTools.Cli
                     Port = parse.GetValue(port),
                     ImplicitTls = parse.GetValue(implicitTls),
                     Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    GreetingTimeout = TimeSpan.FromSeconds(parse.GetValue(greetingTimeout)),
+                    CheckEnforcement = parse.GetValue(checkEnforcement),
                     EhloName = parse.GetValue(ehloName),
                     XmppDomain = parse.GetValue(xmppDomain),
                     IncludeTranscript = parse.GetValue(transcript),

@@ -101,7 +101,11 @@ Describe 'ConvertTo-Json' {
         $finding.Title | Should -Not -BeNullOrEmpty
         $finding.Detail | Should -Not -BeNullOrEmpty
         $finding.Reference | Should -Match 'RFC 3207'
-        $back.CapabilitiesBeforeTls | Should -Match 'PIPELINING'
+        # Lists are JSON arrays (TextList), one item per capability.
+        $json | Should -Match '"CapabilitiesBeforeTls": \['
+        , $back.CapabilitiesBeforeTls | Should -BeOfType ([object[]])
+        $back.CapabilitiesBeforeTls | Should -Contain 'PIPELINING'
+        $back.CapabilitiesBeforeTls.Count | Should -Be $Plain.CapabilitiesBeforeTls.Count
         $back.FindingIds | Should -Be $Plain.FindingIds
     }
 

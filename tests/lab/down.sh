@@ -72,9 +72,19 @@ stop_mariadb() {
   stop_pidfile "$STATE/mariadb/run/mariadb.pid" mariadbd
 }
 
+stop_slapd_required() {
+  stop_pidfile "$STATE/slapd-required/run/slapd.pid" slapd
+}
+
+stop_vsftpd_required() {
+  stop_pidfile "$STATE/vsftpd-required/vsftpd.pid" vsftpd
+}
+
 stop_mariadb
 stop_postgresql
 stop_slapd
+stop_slapd_required
+stop_vsftpd_required
 stop_inn() {
   local f
   for f in "$STATE"/inn/nnrpd-*.pid; do stop_pidfile "$f" nnrpd; done

@@ -60,5 +60,22 @@ namespace StartTlsTools
             if (TryParseAddress(host, out IPAddress address)) return address.ToString();
             return host.TrimEnd('.');
         }
+
+        /// <summary>This machine's fully qualified name, the polite default for EHLO.</summary>
+        public static string LocalHelloName()
+        {
+            try
+            {
+                var props = System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties();
+                string fqdn = string.IsNullOrEmpty(props.DomainName) ? props.HostName : props.HostName + "." + props.DomainName;
+                if (HostNameRules.Check(fqdn) == null) return fqdn;
+            }
+            catch (Exception ex) when (ex is System.Net.NetworkInformation.NetworkInformationException || ex is PlatformNotSupportedException)
+            {
+                // Fall through to the machine name.
+            }
+            string machine = Environment.MachineName;
+            return HostNameRules.Check(machine) == null ? machine : "localhost";
+        }
     }
 }

@@ -65,7 +65,7 @@ namespace StartTlsTools
             }
             comparison.Recommendation = Recommend(comparison);
             comparison.TotalMs = clock.Elapsed.TotalMilliseconds;
-            return comparison;
+            return ServerText.MakeInert(comparison);
         }
 
         private sealed class Side
@@ -96,7 +96,7 @@ namespace StartTlsTools
         }
 
         /// <summary>Exposure is what crossed the wire before TLS: nothing at all with implicit TLS.</summary>
-        private static (string? Banner, BannerInfo Info, string? Capabilities) Exposure(StartTlsResult? sample)
+        private static (string? Banner, BannerInfo Info, TextList? Capabilities) Exposure(StartTlsResult? sample)
         {
             if (sample == null || sample.ImplicitTls || sample.PlaintextBytesReceived == 0) return (null, BannerInfo.Parse(null), null);
             return (sample.Banner, BannerInfo.Parse(sample.Banner), sample.CapabilitiesBeforeTls);
@@ -125,6 +125,8 @@ namespace StartTlsTools
             c.StartTlsCertificateThumbprint = s?.CertificateThumbprint;
             c.StartTlsCertificateValid = s?.CertificateValid;
             c.StartTlsCertificateError = s?.CertificateError;
+            c.StartTlsTlsRequired = s?.TlsRequired;
+            c.StartTlsTlsRequiredEvidence = s?.TlsRequiredEvidence;
         }
 
         private static void FillImplicit(ImplicitVsStartTlsComparison c, Side side)
@@ -150,6 +152,8 @@ namespace StartTlsTools
             c.ImplicitCertificateThumbprint = s?.CertificateThumbprint;
             c.ImplicitCertificateValid = s?.CertificateValid;
             c.ImplicitCertificateError = s?.CertificateError;
+            c.ImplicitTlsRequired = s?.TlsRequired;
+            c.ImplicitTlsRequiredEvidence = s?.TlsRequiredEvidence;
         }
 
         /// <summary>RFC 8314 section for the mail protocols it covers; null for the others.</summary>
@@ -163,6 +167,24 @@ namespace StartTlsTools
                 default: return null;
             }
         }
+
+        /// <summary>What the STARTTLS side's enforcement verdict means for the advice: required, optional, or not known.</summary>
+        private static string EnforcementAdvice(ImplicitVsStartTlsComparison c, string startTlsPort)
+        {
+            switch (c.StartTlsTlsRequired)
+            {
+                case true:
+                    return $"{Capitalized(startTlsPort)} requires TLS before anything sensitive ({c.StartTlsTlsRequiredEvidence?.TrimEnd('.')}), so a stripped STARTTLS makes clients fail rather than talk in plaintext.";
+                case false:
+                    return c.Protocol == StartTlsProtocol.Smtp
+                        ? $"{Capitalized(startTlsPort)} does not require TLS ({c.StartTlsTlsRequiredEvidence?.TrimEnd('.')}), as relay must not; senders that insist on TLS need MTA-STS or DANE."
+                        : $"{Capitalized(startTlsPort)} does not require TLS ({c.StartTlsTlsRequiredEvidence?.TrimEnd('.')}): require it there, or a network device that filters out STARTTLS gets plaintext from every client that uses TLS where possible.";
+                default:
+                    return $"Whether {startTlsPort} requires TLS is not known here: Test-StartTls -CheckEnforcement (CLI: starttls test --check-enforcement) finds out.";
+            }
+        }
+
+        private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
 
         /// <summary>One paragraph a person can act on, from the measured facts only.</summary>
         public static string Recommend(ImplicitVsStartTlsComparison c)
@@ -181,6 +203,7 @@ namespace StartTlsTools
                         : $"Both work. Prefer {implicitPort}: it exposes nothing in plaintext (RFC 8314's reasoning for mail applies alike).");
                 if (c.Protocol != StartTlsProtocol.Smtp)
                     parts.Add($"Keep {startTlsPort} only for old clients, and have them require TLS: a client that falls back when STARTTLS is missing can be stripped by an active attacker.");
+                parts.Add(EnforcementAdvice(c, startTlsPort));
                 if (c.SameCertificate == false) parts.Add("The two ports present different certificates.");
                 if (c.SameTlsVersion == false || c.SameCipherSuite == false) parts.Add("The two ports negotiate different TLS parameters: align their configuration.");
             }
@@ -188,6 +211,7 @@ namespace StartTlsTools
             {
                 parts.Add($"STARTTLS is the only option: {startTlsPort} works but {implicitPort} did not ({c.ImplicitReason.TrimEnd('.')}).");
                 parts.Add("An active attacker can strip STARTTLS from the plaintext dialogue unless every client requires TLS.");
+                parts.Add(EnforcementAdvice(c, startTlsPort));
                 if (rfc != null) parts.Add($"{rfc} recommends offering {implicitPort} for {c.Protocol}.");
             }
             else if (c.ImplicitReachable)

@@ -39,7 +39,7 @@ namespace StartTlsTools
 
             StartTlsTestOptions target = options.Target;
             var clock = Stopwatch.StartNew();
-            string helloName = target.EhloName ?? StartTlsTester.LocalHelloName();
+            string helloName = target.EhloName ?? HostNameRules.LocalHelloName();
             var result = new StartTlsInjectionResult
             {
                 HostName = target.HostName,
@@ -62,12 +62,12 @@ namespace StartTlsTools
                 result.Verdict = InjectionVerdict.Inconclusive;
                 result.Reason = $"The sanity STARTTLS test failed ({sanity.Status}), so the probe was not sent: {sanity.Reason}";
                 result.TotalMs = clock.Elapsed.TotalMilliseconds;
-                return result;
+                return ServerText.MakeInert(result);
             }
 
             await ProbeAsync(options, helloName, result, clock, cancel).ConfigureAwait(false);
             result.TotalMs = clock.Elapsed.TotalMilliseconds;
-            return result;
+            return ServerText.MakeInert(result);
         }
 
         private async Task ProbeAsync(InjectionTestOptions options, string helloName, StartTlsInjectionResult result, Stopwatch clock, CancellationToken cancel)
@@ -85,7 +85,7 @@ namespace StartTlsTools
                 IPAddress[] addresses = await NetworkConnector.ResolveAsync(target.HostName, _lookup, target.Timeout, cancel).ConfigureAwait(false);
                 Socket socket = await NetworkConnector.ConnectAsync(addresses, result.Port, target.Timeout, cancel).ConfigureAwait(false);
                 result.IPAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
-                session = ProtocolSession.OverSocket(socket, target.Timeout, listening.Token, transcript);
+                session = ProtocolSession.OverSocket(socket, target.Timeout, listening.Token, transcript, target.GreetingTimeout);
                 session.InjectAfterStartTls = result.InjectedCommand;
 
                 PlainPhaseOutcome plain = await dialect.NegotiateStartTlsAsync(session, context).ConfigureAwait(false);

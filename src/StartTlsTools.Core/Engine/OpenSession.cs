@@ -32,6 +32,8 @@ namespace StartTlsTools
         public Stopwatch Clock { get; }
         public IReadOnlyList<string> CapabilitiesBeforeTls { get; internal set; } = new string[0];
         public IReadOnlyList<string> CapabilitiesAfterTls { get; internal set; } = new string[0];
+        /// <summary>What the dialect's plaintext phase found; null in implicit-TLS mode or when it did not finish.</summary>
+        internal PlainPhaseOutcome? Plain { get; set; }
 
         internal Task RunFollowUpAsync() => _followUp == null ? Task.CompletedTask : _followUp(this);
     }

@@ -50,7 +50,7 @@ namespace StartTlsTools
 
             CopyTls(tls, auth);
             if (!followedUp) SetFromTls(tls, auth);
-            return auth;
+            return ServerText.MakeInert(auth);
         }
 
         private static async Task FollowUpAsync(OpenSession open, SmtpAuthPlainOptions options, SmtpAuthResult auth)
@@ -235,7 +235,7 @@ namespace StartTlsTools
             return found;
         }
 
-        private static string? Join(string[]? mechanisms) => mechanisms == null ? null : string.Join(StartTlsResult.ListSeparator, mechanisms);
+        private static TextList? Join(string[]? mechanisms) => mechanisms == null ? null : new TextList(mechanisms);
 
         private static void Set(SmtpAuthResult auth, SmtpAuthStatus status, string reason)
         {

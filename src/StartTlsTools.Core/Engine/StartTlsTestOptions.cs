@@ -6,6 +6,12 @@ namespace StartTlsTools
     public sealed class StartTlsTestOptions : TargetOptions
     {
         public bool IncludeTranscript { get; set; }
+        /// <summary>
+        /// Learn whether TLS is required on a second plaintext connection when the protocol's own dialogue does not show
+        /// it (SMTP MAIL FROM:&lt;&gt;, POP3 USER, LDAP anonymous bind, FTP USER, NNTP AUTHINFO USER). Never a login,
+        /// password, recipient or message. Off by default: it is one more connection.
+        /// </summary>
+        public bool CheckEnforcement { get; set; }
         /// <summary>A certificate expiring within this many days is a finding; 0 turns that check off.</summary>
         public int ExpiryWarningDays { get; set; } = FindingOptions.DefaultExpiryWarningDays;
 

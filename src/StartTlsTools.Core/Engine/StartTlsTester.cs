@@ -19,11 +19,14 @@ namespace StartTlsTools
         /// <summary>Saying goodbye must not hold up a result that is already complete.</summary>
         private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
         private readonly Func<string, Task<IPAddress[]>> _lookup;
+        private readonly HostConnectionLimiter _limiter;
 
         /// <param name="lookup">Name resolution; the system resolver unless a test supplies its own.</param>
-        public StartTlsTester(Func<string, Task<IPAddress[]>>? lookup = null)
+        /// <param name="limiter">The per-host cap the enforcement probe's extra connection goes through; the process-wide one by default.</param>
+        public StartTlsTester(Func<string, Task<IPAddress[]>>? lookup = null, HostConnectionLimiter? limiter = null)
         {
             _lookup = lookup ?? NetworkConnector.SystemLookup;
+            _limiter = limiter ?? HostConnectionLimiter.Shared;
         }
 
         public Task<StartTlsResult> TestAsync(StartTlsTestOptions options, CancellationToken cancel = default) =>
@@ -44,7 +47,7 @@ namespace StartTlsTools
             var transcript = new TranscriptRecorder(clock);
             IStartTlsDialect dialect = ProtocolRegistry.Get(options.Protocol);
             string host = HostNameRules.Normalize(options.HostName);
-            var context = new DialectContext(host, options.EhloName ?? LocalHelloName(),
+            var context = new DialectContext(host, options.EhloName ?? HostNameRules.LocalHelloName(),
                 options.XmppDomain == null ? null : HostNameRules.Normalize(options.XmppDomain));
             var result = new StartTlsResult
             {
@@ -57,15 +60,18 @@ namespace StartTlsTools
             };
 
             ProtocolSession? session = null;
+            OpenSession? open = null;
+            IPAddress? localAddress = null;
             try
             {
                 IPAddress[] addresses = await NetworkConnector.ResolveAsync(options.HostName, _lookup, options.Timeout, cancel).ConfigureAwait(false);
                 Socket socket = await NetworkConnector.ConnectAsync(addresses, result.Port, options.Timeout, cancel).ConfigureAwait(false);
                 result.ConnectMs = clock.Elapsed.TotalMilliseconds;
                 result.IPAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
-                session = ProtocolSession.OverSocket(socket, options.Timeout, cancel, transcript);
+                localAddress = ((IPEndPoint)socket.LocalEndPoint!).Address;
+                session = ProtocolSession.OverSocket(socket, options.Timeout, cancel, transcript, options.GreetingTimeout);
 
-                var open = new OpenSession(session, context, result, clock, beforeClose);
+                open = new OpenSession(session, context, result, clock, beforeClose);
                 if (options.ImplicitTls) await RunImplicitAsync(open, dialect, options).ConfigureAwait(false);
                 else await RunStartTlsAsync(open, dialect, options).ConfigureAwait(false);
             }
@@ -82,11 +88,78 @@ namespace StartTlsTools
                     result.PlaintextBytesReceived = session.PlainBytesReceived;
                     result.PlaintextRoundTrips = session.PlainRoundTrips;
                 }
-                result.TotalMs = clock.Elapsed.TotalMilliseconds;
-                if (options.IncludeTranscript) result.Transcript = transcript.ToString();
-                result.Findings = FindingAnalyzer.Analyze(result, new FindingOptions { ExpiryWarningDays = options.ExpiryWarningDays });
             }
+
+            // After the main connection is closed: what the plaintext phase showed, then (only when asked) the probe.
+            PlainPhaseOutcome? plain = open?.Plain;
+            if (!options.ImplicitTls) InterferenceDetector.Record(result, plain, dialect.Rules, session);
+            if (localAddress != null && !options.ImplicitTls) result.EchoedClientAddress = ClientAddressEcho.Find(transcript.Entries, localAddress);
+            BannerInfo banner = BannerInfo.Parse(result.Banner);
+            result.BannerHostName = banner.HostName;
+            result.BannerSoftware = banner.SoftwareName;
+            result.BannerSoftwareVersion = banner.SoftwareVersion;
+            EnforcementVerdict enforcement = await EnforcementAsync(options, dialect, context, result, plain, transcript, cancel).ConfigureAwait(false);
+            result.TlsRequired = enforcement.Required;
+            result.TlsRequiredEvidence = enforcement.Evidence;
+
+            result.TotalMs = clock.Elapsed.TotalMilliseconds;
+            if (options.IncludeTranscript) result.Transcript = transcript.ToString();
+            ServerText.MakeInert(result);
+            result.Findings = FindingAnalyzer.Analyze(result, new FindingOptions { ExpiryWarningDays = options.ExpiryWarningDays });
             return result;
+        }
+
+        /// <summary>
+        /// Enforced or opportunistic: from the protocol's own dialogue where it shows it (IMAP LOGINDISABLED, XMPP
+        /// &lt;required/&gt;, LDAP confidentialityRequired), else from the dialect's harmless probe on a second plaintext
+        /// connection when the caller asked for it. Never throws for anything a server does.
+        /// </summary>
+        private async Task<EnforcementVerdict> EnforcementAsync(StartTlsTestOptions options, IStartTlsDialect dialect, DialectContext context,
+            StartTlsResult result, PlainPhaseOutcome? plain, TranscriptRecorder transcript, CancellationToken cancel)
+        {
+            if (options.ImplicitTls)
+                return result.TlsEstablished
+                    ? EnforcementVerdict.Enforced("Implicit TLS: nothing but the TLS handshake crosses this port in plaintext.")
+                    : EnforcementVerdict.Unknown($"Not learned: the test ended with {result.Status}.");
+            if (plain == null)
+                return EnforcementVerdict.Unknown($"Not learned: the test ended with {result.Status} before the plaintext dialogue finished.");
+            if (plain.StopStatus == StartTlsStatus.Unavailable)
+                return EnforcementVerdict.Unknown("Not learned: the server turned the session away.");
+            if (plain.Enforcement != null) return plain.Enforcement;
+            if (plain.StopStatus == StartTlsStatus.NotOffered && result.Interference == StartTlsInterference.None)
+                return EnforcementVerdict.Opportunistic("STARTTLS is not offered: everything on this connection travels in plaintext.");
+            if (dialect.EnforcementUnknowable != null) return EnforcementVerdict.Unknown(dialect.EnforcementUnknowable);
+            if (dialect.EnforcementProbe == null)
+                return EnforcementVerdict.Unknown($"The {options.Protocol} dialogue did not show it, and {options.Protocol} has no harmless probe for it.");
+            if (!options.CheckEnforcement)
+                return EnforcementVerdict.Unknown($"Not checked: -CheckEnforcement (CLI: --check-enforcement) learns it on a second plaintext connection: {dialect.EnforcementProbe}.");
+            if (cancel.IsCancellationRequested || result.IPAddress == null)
+                return EnforcementVerdict.Unknown("Not checked: the test was cancelled.");
+            return await ProbeEnforcementAsync(options, dialect, context, IPAddress.Parse(result.IPAddress), result.Port, transcript, cancel).ConfigureAwait(false);
+        }
+
+        /// <summary>The dialect's probe on its own plaintext connection, through the per-host limiter, goodbye included.</summary>
+        private async Task<EnforcementVerdict> ProbeEnforcementAsync(StartTlsTestOptions options, IStartTlsDialect dialect, DialectContext context,
+            IPAddress address, int port, TranscriptRecorder transcript, CancellationToken cancel)
+        {
+            transcript.Add(TranscriptDirection.Client, TranscriptPhase.Plain, $"(second connection, the enforcement probe: {dialect.EnforcementProbe})");
+            try
+            {
+                using (await _limiter.AcquireAsync(address.ToString(), cancel).ConfigureAwait(false))
+                {
+                    Socket socket = await NetworkConnector.ConnectAsync(new[] { address }, port, options.Timeout, cancel).ConfigureAwait(false);
+                    using (var session = ProtocolSession.OverSocket(socket, options.Timeout, cancel, transcript, options.GreetingTimeout))
+                    {
+                        EnforcementVerdict verdict = await dialect.ProbeEnforcementAsync(session, context).ConfigureAwait(false);
+                        await CloseQuietlyAsync(session, dialect, context).ConfigureAwait(false);
+                        return verdict;
+                    }
+                }
+            }
+            catch (Exception ex) when (FailureClassifier.TryClassify(ex, cancel, out StartTlsStatus status, out string reason))
+            {
+                return EnforcementVerdict.Unknown($"The enforcement probe ended with {status}: {reason}");
+            }
         }
 
         private static async Task RunStartTlsAsync(OpenSession open, IStartTlsDialect dialect, StartTlsTestOptions options)
@@ -96,11 +169,17 @@ namespace StartTlsTools
             StartTlsResult result = open.Result;
             Stopwatch clock = open.Clock;
             PlainPhaseOutcome plain = await dialect.NegotiateStartTlsAsync(session, context).ConfigureAwait(false);
+            open.Plain = plain;
             result.GreetingMs = FirstServerLineMs(session);
             result.Banner = plain.Banner;
-            result.CapabilitiesBeforeTls = Join(plain.Capabilities);
-            result.StartTlsOffered = plain.StartTlsOffered;
+            result.CapabilitiesBeforeTls = ToList(plain.Capabilities);
+            // Turned away before any capability was read: whether STARTTLS is offered was never learned.
+            result.StartTlsOffered = plain.StopStatus == StartTlsStatus.Unavailable && !plain.StartTlsOffered && plain.Capabilities.Count == 0
+                ? (bool?)null
+                : plain.StartTlsOffered;
             result.StartTlsReply = plain.StartTlsReply;
+            result.UnavailableKind = plain.Unavailable;
+            result.BlockList = plain.BlockList;
             open.CapabilitiesBeforeTls = plain.Capabilities;
             if (plain.StopStatus is StartTlsStatus stop)
             {
@@ -155,7 +234,7 @@ namespace StartTlsTools
 
         private static void FinishOverTls(StartTlsResult result, TlsPhaseOutcome secure, string successReason)
         {
-            result.CapabilitiesAfterTls = Join(secure.Capabilities);
+            result.CapabilitiesAfterTls = ToList(secure.Capabilities);
             if (secure.Problem != null)
             {
                 Fail(result, StartTlsStatus.ProtocolError, secure.Problem);
@@ -193,24 +272,8 @@ namespace StartTlsTools
             return null;
         }
 
-        private static string? Join(System.Collections.Generic.IReadOnlyList<string> items) =>
-            items.Count == 0 ? null : string.Join(StartTlsResult.ListSeparator, items);
-
-        /// <summary>This machine's fully qualified name, the polite default for EHLO.</summary>
-        public static string LocalHelloName()
-        {
-            try
-            {
-                var props = System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties();
-                string fqdn = string.IsNullOrEmpty(props.DomainName) ? props.HostName : props.HostName + "." + props.DomainName;
-                if (HostNameRules.Check(fqdn) == null) return fqdn;
-            }
-            catch (Exception ex) when (ex is System.Net.NetworkInformation.NetworkInformationException || ex is PlatformNotSupportedException)
-            {
-                // Fall through to the machine name.
-            }
-            string machine = Environment.MachineName;
-            return HostNameRules.Check(machine) == null ? machine : "localhost";
-        }
+        /// <summary>Null when the server listed nothing, as before any list was read.</summary>
+        private static TextList? ToList(System.Collections.Generic.IReadOnlyList<string> items) =>
+            items.Count == 0 ? null : new TextList(items);
     }
 }

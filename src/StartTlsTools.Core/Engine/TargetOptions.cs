@@ -15,6 +15,12 @@ namespace StartTlsTools
         public const int MinTimeoutSeconds = 1;
         public const int MaxTimeoutSeconds = 600;
         public const int DefaultTimeoutSeconds = 10;
+        /// <summary>
+        /// RFC 5321 section 4.5.3.2 gives an SMTP client 5 minutes for the greeting; tarpits and greet-pause use some of
+        /// that on purpose. A minute waits out the common ones (Postfix postscreen, Exim's delays, sendmail's greet_pause)
+        /// without making an interactive test of a dead service hang for 5 minutes.
+        /// </summary>
+        public const int DefaultGreetingTimeoutSeconds = 60;
 
         public string HostName { get; set; } = "";
         public StartTlsProtocol Protocol { get; set; } = StartTlsProtocol.Smtp;
@@ -23,6 +29,8 @@ namespace StartTlsTools
         public bool ImplicitTls { get; set; }
         /// <summary>Applies to each network step on its own: resolve, connect, each reply, the handshake.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
+        /// <summary>How long to wait for the server's greeting, which tarpits delay on purpose; never shorter than <see cref="Timeout"/>.</summary>
+        public TimeSpan GreetingTimeout { get; set; } = TimeSpan.FromSeconds(DefaultGreetingTimeoutSeconds);
         /// <summary>The name sent in EHLO/LHLO; null means this machine's fully qualified name.</summary>
         public string? EhloName { get; set; }
         /// <summary>The XMPP domain sent in the stream header's to=; null means the host name. Used by Xmpp and XmppServer only.</summary>
@@ -40,6 +48,7 @@ namespace StartTlsTools
             other.Port = Port;
             other.ImplicitTls = ImplicitTls;
             other.Timeout = Timeout;
+            other.GreetingTimeout = GreetingTimeout;
             other.EhloName = EhloName;
             other.XmppDomain = XmppDomain;
             other.TrustedRoots.Clear();
@@ -65,6 +74,8 @@ namespace StartTlsTools
             }
             if (Timeout < TimeSpan.FromSeconds(MinTimeoutSeconds) || Timeout > TimeSpan.FromSeconds(MaxTimeoutSeconds))
                 problems.Add($"Timeout must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds} seconds.");
+            if (GreetingTimeout < TimeSpan.FromSeconds(MinTimeoutSeconds) || GreetingTimeout > TimeSpan.FromSeconds(MaxTimeoutSeconds))
+                problems.Add($"GreetingTimeout must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds} seconds.");
             if (EhloName != null && HostNameRules.Check(EhloName) != null && !HostNameRules.IsAddressLiteral(EhloName))
                 problems.Add($"EHLO name '{EhloName}' is not a valid host name or address literal.");
             if (XmppDomain != null && HostNameRules.Check(XmppDomain) != null)

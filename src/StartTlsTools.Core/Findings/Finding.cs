@@ -21,7 +21,8 @@ namespace StartTlsTools
             Id = id;
             Severity = severity;
             Title = title;
-            Detail = detail;
+            // Details quote the server (replies, names, evidence): inert, as on the result.
+            Detail = ServerText.Inert(detail);
             Reference = reference;
         }
 

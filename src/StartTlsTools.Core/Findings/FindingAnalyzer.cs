@@ -1,15 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
+using System.Security.Cryptography.X509Certificates;
+using StartTlsTools.Protocols;
 
 namespace StartTlsTools
 {
     /// <summary>
-    /// Computes findings from a finished result alone, so they can also be recomputed from saved JSON. Generic
-    /// over protocols: capabilities are read by keyword (STARTTLS/STLS, AUTH, AUTH=, SASL, AUTHINFO, USER,
-    /// LOGINDISABLED), with per-protocol rules only where a protocol defines its own (IMAP LOGIN, POP3 USER).
-    /// A protocol the analyzer has never heard of still gets every certificate, TLS and capability check.
+    /// Computes findings from a finished result alone, so they can also be recomputed from saved JSON. It reads typed
+    /// data only (chain flags, capability lists item by item, enums), never server text parsed back. What a protocol
+    /// defines (its STARTTLS keyword, plaintext-login rule, references) comes from its dialect's <see cref="ProtocolRules"/>;
+    /// a protocol the analyzer has never heard of gets the generic rules and every certificate and TLS check.
     /// </summary>
     public static class FindingAnalyzer
     {
@@ -34,6 +35,12 @@ namespace StartTlsTools
         public const string TlsVersionBelow12 = "TlsVersionBelow12";
         public const string CipherSuiteInsecure = "CipherSuiteInsecure";
         public const string CipherSuiteWeak = "CipherSuiteWeak";
+        public const string StartTlsOptional = "StartTlsOptional";
+        public const string StartTlsStripped = "StartTlsStripped";
+        public const string ServerRateLimited = "ServerRateLimited";
+        public const string ClientBlockListed = "ClientBlockListed";
+        public const string ServerUnavailable = "ServerUnavailable";
+        public const string ClientAddressEchoed = "ClientAddressEchoed";
 
         /// <summary>Every id this analyzer can produce, for documentation and tests.</summary>
         public static readonly IReadOnlyList<string> AllIds = new[]
@@ -42,7 +49,8 @@ namespace StartTlsTools
             CapabilitiesRemovedAfterTls, CapabilitiesAddedAfterTls, CertificateExpired, CertificateNotYetValid,
             CertificateExpiringSoon, CertificateNameMismatch, CertificateSelfSigned, CertificateUntrusted,
             CertificateChainIncomplete, CertificateChainInvalid, CertificateWeakKey, CertificateWeakSignature,
-            TlsVersionBelow12, CipherSuiteInsecure, CipherSuiteWeak,
+            TlsVersionBelow12, CipherSuiteInsecure, CipherSuiteWeak, StartTlsOptional, StartTlsStripped, ServerRateLimited,
+            ClientBlockListed, ServerUnavailable, ClientAddressEchoed,
         };
 
         public const int MinimumRsaKeyBits = 2048;
@@ -53,35 +61,90 @@ namespace StartTlsTools
             options = options ?? new FindingOptions();
             DateTime now = nowUtc ?? DateTime.UtcNow;
             var findings = new List<Finding>();
-            CheckStartTls(result, options, findings);
-            CheckCapabilities(result, findings);
+            ProtocolRules rules = ProtocolRegistry.IsKnown(result.Protocol) ? ProtocolRegistry.Get(result.Protocol).Rules : ProtocolRules.Generic;
+            CheckAvailability(result, findings);
+            CheckStartTls(result, options, rules, findings);
+            CheckCapabilities(result, rules, findings);
             CheckCertificate(result, options, now, findings);
             CheckTls(result, options, findings);
             return new FindingList(findings.Select((f, i) => (f, i)).OrderByDescending(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f));
         }
 
-        private static void CheckStartTls(StartTlsResult result, FindingOptions options, List<Finding> findings)
+        private static void CheckAvailability(StartTlsResult result, List<Finding> findings)
         {
-            if (result.ImplicitTls || !options.ExpectStartTls) return;
+            if (result.Status != StartTlsStatus.Unavailable) return;
+            switch (result.UnavailableKind)
+            {
+                case UnavailableKind.RateLimited:
+                    findings.Add(new Finding(ServerRateLimited, FindingSeverity.Info, "The server is limiting connections",
+                        $"{Name(result)} turned the session away as a rate or connection limit: {result.Reason} Test again later, one connection at a time.",
+                        "RFC 5321 section 4.2.2 (421); RFC 3463 section 3.8 (4.7.x)"));
+                    break;
+                case UnavailableKind.BlockListed:
+                    findings.Add(new Finding(ClientBlockListed, FindingSeverity.Info, "This client's address is on a block list the server uses",
+                        $"{Name(result)} turned the session away because of a block list{(result.BlockList != null ? " (" + result.BlockList + ")" : "")}: {result.Reason} " +
+                        "Nothing about STARTTLS could be tested; test from an address that is not listed.",
+                        "RFC 5782 (DNS block lists); RFC 5321 section 3.1 (554 greeting)"));
+                    break;
+                default:
+                    findings.Add(new Finding(ServerUnavailable, FindingSeverity.Info, "The server turned the session away",
+                        $"{Name(result)} refused or closed the session before STARTTLS could be tested: {result.Reason}",
+                        "RFC 5321 section 3.1 (554 greeting) and section 4.2.2 (421)"));
+                    break;
+            }
+        }
+
+        private static void CheckStartTls(StartTlsResult result, FindingOptions options, ProtocolRules rules, List<Finding> findings)
+        {
+            if (result.ImplicitTls) return;
+            if (result.Interference != StartTlsInterference.None)
+            {
+                findings.Add(new Finding(StartTlsStripped, FindingSeverity.High, "STARTTLS appears to be stripped on the way",
+                    $"{Name(result)}: {DescribeInterference(result.Interference)} Evidence: '{result.InterferenceEvidence}'. " +
+                    "A device on the path (a firewall's SMTP inspection, a proxy, an attacker) is the likely cause; every client that uses TLS only where possible now talks in plaintext.",
+                    "RFC 3207 section 6; Durumeric et al., \"Neither Snow Nor Rain Nor MITM\" (IMC 2015)"));
+                return;
+            }
+            if (!options.ExpectStartTls) return;
             if (result.Status == StartTlsStatus.NotOffered && result.StartTlsOffered != true)
                 findings.Add(new Finding(StartTlsNotOffered, FindingSeverity.High, "STARTTLS is not offered",
                     $"{Name(result)} did not offer STARTTLS, so everything on this connection, credentials included, would travel in plaintext. {result.Reason}",
-                    StartTlsReference(result.Protocol)));
+                    rules.StartTlsReference));
             if (result.Status == StartTlsStatus.Refused && result.StartTlsReply != null)
                 findings.Add(new Finding(StartTlsRefused, FindingSeverity.High, "STARTTLS is advertised but refused",
-                    $"{Name(result)} advertised STARTTLS but refused it: '{Shorten(result.StartTlsReply)}'. Clients fall back to plaintext or fail.",
-                    StartTlsReference(result.Protocol)));
+                    $"{Name(result)} advertised STARTTLS but refused it: '{ServerText.Shorten(result.StartTlsReply, 117)}'. Clients fall back to plaintext or fail.",
+                    rules.StartTlsReference));
+            if (result.TlsRequired == false && result.StartTlsOffered == true)
+                findings.Add(new Finding(StartTlsOptional,
+                    rules.OptionalTlsIsNormal ? FindingSeverity.Info : FindingSeverity.Medium,
+                    "TLS is optional (opportunistic), not required",
+                    $"{Name(result)} offers STARTTLS but does not require it: {result.TlsRequiredEvidence} " +
+                    "Anyone who removes STARTTLS from the dialogue (a filtering network device, an attacker) gets plaintext from every client that uses TLS only where possible." +
+                    (rules.OptionalTlsIsNormal ? " For server-to-server relay this is the norm; MTA-STS or DANE let senders insist on TLS." : ""),
+                    rules.StartTlsOptionalReference));
         }
 
-        private static void CheckCapabilities(StartTlsResult result, List<Finding> findings)
+        private static string DescribeInterference(StartTlsInterference interference)
         {
-            string[] before = Split(result.CapabilitiesBeforeTls);
-            string[] after = Split(result.CapabilitiesAfterTls);
-            string protocol = result.Protocol.ToString();
+            switch (interference)
+            {
+                case StartTlsInterference.MaskedStartTls:
+                    return "the capability list carries a masked keyword where STARTTLS belongs (as Cisco ESMTP inspection writes 'XXXXXXXA').";
+                case StartTlsInterference.StartTlsUnrecognized:
+                    return "STARTTLS was advertised, but the command was answered as unknown.";
+                default:
+                    return "after the go-ahead, plaintext arrived where the TLS handshake should have been.";
+            }
+        }
+
+        private static void CheckCapabilities(StartTlsResult result, ProtocolRules rules, List<Finding> findings)
+        {
+            IReadOnlyList<string> before = result.CapabilitiesBeforeTls ?? TextList.Empty;
+            IReadOnlyList<string> after = result.CapabilitiesAfterTls ?? TextList.Empty;
 
             if (!result.ImplicitTls && result.CapabilitiesBeforeTls != null)
             {
-                var mechanisms = SaslMechanisms(before).ToList();
+                var mechanisms = Capability.SaslMechanisms(before);
                 if (mechanisms.Count > 0)
                 {
                     bool cleartext = mechanisms.Any(m => m == "PLAIN" || m == "LOGIN");
@@ -90,30 +153,35 @@ namespace StartTlsTools
                         $"Before STARTTLS the server offers the SASL mechanisms {string.Join(" ", mechanisms)}" +
                         (cleartext ? ", including ones that send the password in cleartext." : ".") +
                         " A client that authenticates before upgrading exposes its credentials.",
-                        AuthReference(protocol)));
+                        rules.AuthReference));
                 }
-                string? plainLogin = PlaintextLogin(protocol, before);
+                string? plainLogin = rules.PlaintextLoginBeforeTls(before);
                 if (plainLogin != null)
                     findings.Add(new Finding(PlaintextLoginBeforeTls, FindingSeverity.Medium, "Plaintext login is allowed before TLS",
-                        plainLogin, protocol == "Imap" ? "RFC 2595 section 3.2; RFC 9051 section 6.2.3" : "RFC 2595 section 4; RFC 8314 section 3"));
+                        plainLogin, rules.PlaintextLoginReference));
             }
 
-            if (result.CapabilitiesAfterTls != null && after.Any(IsStartTlsCapability))
+            if (!result.ImplicitTls && result.EchoedClientAddress != null)
+                findings.Add(new Finding(ClientAddressEchoed, FindingSeverity.Info, "The server repeats the client's address in plaintext",
+                    $"Before TLS the server named this client's address ({result.EchoedClientAddress}): anyone on the path learns who is talking to it, even when TLS follows.",
+                    "RFC 5321 section 4.1.1.1; RFC 8314 section 3"));
+
+            if (result.CapabilitiesAfterTls != null && after.Any(rules.IsStartTlsCapability))
                 findings.Add(new Finding(StartTlsAdvertisedAfterTls, FindingSeverity.Low, "STARTTLS is still advertised over TLS",
-                    $"After the upgrade the server still advertises '{after.First(IsStartTlsCapability)}'. A server must not offer STARTTLS again once TLS is active.",
-                    "RFC 3207 section 4.2" + (protocol == "Imap" ? "; RFC 9051 section 6.2.1" : protocol == "Pop3" ? "; RFC 2595 section 4" : "")));
+                    $"After the upgrade the server still advertises '{after.First(rules.IsStartTlsCapability)}'. A server must not offer STARTTLS again once TLS is active.",
+                    rules.StartTlsAfterTlsReference));
 
             if (!result.ImplicitTls && result.CapabilitiesBeforeTls != null && result.CapabilitiesAfterTls != null)
             {
-                var removed = before.Where(b => !after.Contains(b, StringComparer.OrdinalIgnoreCase) && !ExpectedToDisappear(b)).ToList();
+                var removed = before.Where(b => !after.Contains(b, StringComparer.OrdinalIgnoreCase) && !rules.ExpectedToDisappearAfterTls(b)).ToList();
                 var added = after.Where(a => !before.Contains(a, StringComparer.OrdinalIgnoreCase)).ToList();
                 if (removed.Count > 0)
                     findings.Add(new Finding(CapabilitiesRemovedAfterTls, FindingSeverity.Info, "Capabilities disappear after TLS",
-                        "Advertised before TLS but not after: " + string.Join(StartTlsResult.ListSeparator, removed) + ".",
+                        "Advertised before TLS but not after: " + string.Join(TextList.Separator, removed) + ".",
                         "RFC 3207 section 4.2 (capabilities must be discarded and asked for again after TLS)"));
                 if (added.Count > 0)
                     findings.Add(new Finding(CapabilitiesAddedAfterTls, FindingSeverity.Info, "Capabilities appear after TLS",
-                        "Advertised only after TLS: " + string.Join(StartTlsResult.ListSeparator, added) + ".",
+                        "Advertised only after TLS: " + string.Join(TextList.Separator, added) + ".",
                         "RFC 3207 section 4.2 (capabilities must be discarded and asked for again after TLS)"));
             }
         }
@@ -136,26 +204,28 @@ namespace StartTlsTools
 
             if (result.HostnameMatches == false)
                 findings.Add(new Finding(CertificateNameMismatch, FindingSeverity.High, "The certificate does not match the host name",
-                    $"'{result.HostName}' is not among the certificate's names ({result.CertificateSubjectAlternativeNames ?? subject}).",
+                    $"'{result.HostName}' is not among the certificate's names ({(result.CertificateSubjectAlternativeNames is TextList sans && sans.Count > 0 ? sans.ToString() : subject)}).",
                     "RFC 6125 section 6; RFC 9525"));
 
             if (result.CertificateChainValid == false)
             {
-                string status = result.CertificateChainStatus ?? "";
+                // Typed flags only: the element descriptions hold the subjects, which are the server's text.
+                X509ChainStatusFlags problems = result.CertificateChainProblems;
+                string status = result.CertificateChainStatus?.ToString() ?? "";
                 bool selfSigned = result.CertificateSubject != null && result.CertificateSubject == result.CertificateIssuer;
-                if (selfSigned)
+                if (selfSigned && (problems & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0)
                     findings.Add(new Finding(CertificateSelfSigned, FindingSeverity.High, "The certificate is self-signed",
                         $"The certificate {subject} is its own issuer and is not in any trusted store.", "RFC 5280 section 6.1"));
-                else if (HasChainFlag(status, "PartialChain"))
+                else if ((problems & X509ChainStatusFlags.PartialChain) != 0)
                     findings.Add(new Finding(CertificateChainIncomplete, FindingSeverity.High, "The certificate chain is incomplete",
                         $"No chain to a trusted root could be built from what the server sent: it did not send its intermediate certificates, or its CA is unknown here. {status}",
                         "RFC 8446 section 4.4.2; RFC 5246 section 7.4.2"));
-                else if (HasChainFlag(status, "UntrustedRoot"))
+                else if ((problems & X509ChainStatusFlags.UntrustedRoot) != 0)
                     findings.Add(new Finding(CertificateUntrusted, FindingSeverity.High, "The certificate is not trusted",
                         $"The chain ends in a root that is not trusted here. {status}", "RFC 5280 section 6.1"));
-                else if (OtherChainProblem(status))
+                if ((problems & ~ReportedOnTheirOwn) != 0)
                     findings.Add(new Finding(CertificateChainInvalid, FindingSeverity.High, "The certificate chain does not validate",
-                        status, "RFC 5280 section 6.1"));
+                        $"The chain has these problems: {problems & ~ReportedOnTheirOwn}. {status}", "RFC 5280 section 6.1"));
             }
 
             if (string.Equals(result.CertificateKeyAlgorithm, "RSA", StringComparison.OrdinalIgnoreCase) && result.CertificateKeySize is int bits && bits < MinimumRsaKeyBits)
@@ -194,117 +264,13 @@ namespace StartTlsTools
                     $"The server negotiated {result.CipherSuite}: {why}.", "NCSC-NL TLS guidelines (2021); RFC 9325 section 4"));
         }
 
-        /// <summary>
-        /// FTP's FEAT line "AUTH TLS" names RFC 2228 security mechanisms (TLS, TLS-C, TLS-P, SSL: RFC 4217), i.e. the
-        /// STARTTLS command itself, not a way to log in.
-        /// </summary>
-        private static bool IsTlsSecurityMechanism(string name) =>
-            name.Equals("TLS", StringComparison.OrdinalIgnoreCase) || name.Equals("TLS-C", StringComparison.OrdinalIgnoreCase) ||
-            name.Equals("TLS-P", StringComparison.OrdinalIgnoreCase) || name.Equals("SSL", StringComparison.OrdinalIgnoreCase);
+        /// <summary>Chain flags with findings of their own: trust (above) and the leaf's dates (the date checks).</summary>
+        private const X509ChainStatusFlags ReportedOnTheirOwn =
+            X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.NotTimeValid;
 
         /// <summary>SASL mechanism names advertised in a capability list, in any protocol's spelling.</summary>
-        public static IEnumerable<string> SaslMechanisms(IEnumerable<string> capabilities)
-        {
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (string capability in capabilities)
-            {
-                string[] tokens = Tokens(capability);
-                if (tokens.Length == 0) continue;
-                string keyword = tokens[0].ToUpperInvariant();
-                IEnumerable<string> names;
-                if (keyword.StartsWith("AUTH=", StringComparison.Ordinal)) names = new[] { tokens[0].Substring(5) }.Concat(tokens.Skip(1)); // IMAP AUTH=X, old SMTP AUTH=X Y
-                else if (keyword == "AUTH" || keyword == "SASL") names = tokens.Skip(1);                                                 // SMTP, POP3, NNTP, Sieve
-                else continue;
-                foreach (string name in names)
-                    if (name.Length > 0 && !IsTlsSecurityMechanism(name) && seen.Add(name)) yield return name.ToUpperInvariant();
-            }
-        }
-
-        /// <summary>Why login with a plaintext password is possible before TLS, or null.</summary>
-        private static string? PlaintextLogin(string protocol, string[] before)
-        {
-            switch (protocol)
-            {
-                case "Imap":
-                    return before.Length > 0 && !before.Any(c => Keyword(c) == "LOGINDISABLED")
-                        ? "The server does not advertise LOGINDISABLED before TLS, so the IMAP LOGIN command with a plaintext password is allowed."
-                        : null;
-                case "Pop3":
-                    return before.Any(c => Keyword(c) == "USER")
-                        ? "The server advertises USER before STLS, so USER/PASS with a plaintext password is allowed."
-                        : null;
-                default:
-                    // NNTP: "AUTHINFO USER" (RFC 4643) is a plaintext password too.
-                    return before.Any(c => Keyword(c) == "AUTHINFO" && Tokens(c).Skip(1).Any(t => string.Equals(t, "USER", StringComparison.OrdinalIgnoreCase)))
-                        ? "The server advertises AUTHINFO USER before STARTTLS, so a plaintext password is allowed."
-                        : null;
-            }
-        }
-
-        private static bool IsStartTlsCapability(string capability)
-        {
-            string keyword = Keyword(capability);
-            return keyword == "STARTTLS" || keyword == "STLS";
-        }
-
-        /// <summary>Capabilities that should go away after TLS: the offer itself and IMAP's "no login yet" flag.</summary>
-        private static bool ExpectedToDisappear(string capability)
-        {
-            string keyword = Keyword(capability);
-            return keyword == "STARTTLS" || keyword == "STLS" || keyword == "LOGINDISABLED";
-        }
-
-        private static string Keyword(string capability)
-        {
-            var tokens = Tokens(capability);
-            return tokens.Length == 0 ? "" : tokens[0].ToUpperInvariant();
-        }
-
-        /// <summary>Space-separated tokens with ManageSieve's quotes removed ("SASL" "PLAIN LOGIN").</summary>
-        private static string[] Tokens(string capability) =>
-            capability.Replace("\"", " ").Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
-
-        private static string[] Split(string? list) =>
-            list == null ? new string[0] : list.Split(new[] { StartTlsResult.ListSeparator }, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
-
-        private static bool HasChainFlag(string status, string flag) =>
-            Regex.IsMatch(status, @"(?:^|: |,)" + flag + @"(?=,|$| \||\s)");
-
-        /// <summary>A chain problem other than the ones reported on their own (dates are reported by the date checks).</summary>
-        private static bool OtherChainProblem(string status)
-        {
-            foreach (Match m in Regex.Matches(status, @"(?:^|: |,)([A-Za-z]+)(?=,|$| \||\s)"))
-            {
-                string flag = m.Groups[1].Value;
-                if (flag != "NoError" && flag != "NotTimeValid" && flag != "PartialChain" && flag != "UntrustedRoot") return true;
-            }
-            return false;
-        }
-
-        private static string StartTlsReference(StartTlsProtocol protocol)
-        {
-            switch (protocol.ToString())
-            {
-                case "Smtp": case "Submission": case "Lmtp": return "RFC 3207; RFC 8314 section 3";
-                case "Imap": return "RFC 9051 section 6.2.1; RFC 8314 section 3";
-                case "Pop3": return "RFC 2595 section 4; RFC 8314 section 3";
-                default: return "RFC 8314 section 3";
-            }
-        }
-
-        private static string AuthReference(string protocol)
-        {
-            switch (protocol)
-            {
-                case "Smtp": case "Submission": case "Lmtp": return "RFC 4954 section 4; RFC 4616 section 6";
-                case "Imap": return "RFC 9051 section 6.2.2; RFC 4616 section 6";
-                case "Pop3": return "RFC 5034 section 4; RFC 4616 section 6";
-                default: return "RFC 4616 section 6";
-            }
-        }
+        public static IEnumerable<string> SaslMechanisms(IEnumerable<string> capabilities) => Capability.SaslMechanisms(capabilities);
 
         private static string Name(StartTlsResult result) => $"{result.HostName}:{result.Port}";
-
-        private static string Shorten(string text) => text.Length <= 120 ? text : text.Substring(0, 117) + "...";
     }
 }

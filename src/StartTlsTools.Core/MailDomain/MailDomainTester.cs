@@ -164,6 +164,8 @@ namespace StartTlsTools.MailDomain
                 Timeout = options.Timeout,
                 EhloName = options.EhloName,
                 ExpiryWarningDays = options.ExpiryWarningDays,
+                // The domain test always learns whether the MX requires TLS (MAIL FROM:<> on a second connection, issue 13).
+                CheckEnforcement = true,
             };
             testOptions.TrustedRoots.AddRange(options.TrustedRoots);
             // This row's address only: the host's other addresses have rows of their own.
@@ -178,6 +180,8 @@ namespace StartTlsTools.MailDomain
             row.Status = result.Status;
             row.Reason = result.Reason;
             row.StartTlsOffered = result.StartTlsOffered;
+            row.TlsRequired = result.TlsRequired;
+            row.TlsRequiredEvidence = result.TlsRequiredEvidence;
             row.TlsVersion = result.TlsEstablished ? result.TlsVersion : (TlsProtocolVersion?)null;
             row.CipherSuite = result.CipherSuite;
             row.CertificateValid = result.CertificateValid;

@@ -65,11 +65,12 @@ namespace StartTlsTools.Probing
                 IPAddress address = addresses[0];
                 summary.IPAddress = address.ToString();
                 string host = HostNameRules.Normalize(options.HostName);
-                var context = new DialectContext(host, options.EhloName ?? StartTlsTester.LocalHelloName(),
+                var context = new DialectContext(host, options.EhloName ?? HostNameRules.LocalHelloName(),
                     options.XmppDomain == null ? null : HostNameRules.Normalize(options.XmppDomain));
                 var limiter = new HostConnectionLimiter(options.MaxConnectionsPerHost, TimeSpan.FromMilliseconds(options.ProbeDelayMilliseconds));
                 var runner = new TlsProbeRunner(address, summary.Port, ProtocolRegistry.Get(options.Protocol), context, options.ImplicitTls, options.Timeout, limiter, cancel)
                 {
+                    GreetingTimeout = options.GreetingTimeout,
                     Retries = options.BusyRetries,
                     RetryDelay = options.BusyRetryDelay,
                 };
@@ -94,6 +95,8 @@ namespace StartTlsTools.Probing
                 summary.ConnectionsOpened = scan?.Runner.ConnectionsOpened ?? 0;
                 summary.DurationMs = clock.Elapsed.TotalMilliseconds;
             }
+            ServerText.MakeInert(report.Summary);
+            foreach (var suite in report.CipherSuites) ServerText.MakeInert(suite);
             return report;
         }
 
@@ -506,7 +509,7 @@ namespace StartTlsTools.Probing
                 }
                 else if (probe.Kind == ProbeKind.Untested && Runner.ConnectionsOpened == 0)
                 {
-                    FatalStatus = probe.Reason != null && probe.Reason.StartsWith("No answer", StringComparison.Ordinal) ? TlsCapabilityStatus.Timeout : TlsCapabilityStatus.ConnectFailed;
+                    FatalStatus = probe.TimedOut ? TlsCapabilityStatus.Timeout : TlsCapabilityStatus.ConnectFailed;
                     FatalReason = probe.Reason;
                 }
                 _gate.TrySetResult(probe.Kind == ProbeKind.Answered);
@@ -533,6 +536,7 @@ namespace StartTlsTools.Probing
                     case StartTlsStatus.NotOffered: return TlsCapabilityStatus.NotOffered;
                     case StartTlsStatus.Refused: return TlsCapabilityStatus.Refused;
                     case StartTlsStatus.Timeout: return TlsCapabilityStatus.Timeout;
+                    case StartTlsStatus.Unavailable: return TlsCapabilityStatus.Unavailable;
                     default: return TlsCapabilityStatus.ProtocolError;
                 }
             }

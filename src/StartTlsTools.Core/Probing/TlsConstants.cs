@@ -14,7 +14,6 @@ namespace StartTlsTools.Probing
         public const int HandshakeServerHello = 2;
         public const int HandshakeCertificate = 11;
         public const int HandshakeServerKeyExchange = 12;
-        public const int HandshakeCertificateRequest = 13;
         public const int HandshakeServerHelloDone = 14;
 
         /// <summary>A TLSCiphertext may be 2^14 + 2048 bytes (RFC 5246 6.2.3); nothing larger is read.</summary>

@@ -23,9 +23,9 @@ namespace StartTlsTools.Probing
     {
         public ProbeKind Kind { get; set; }
         public ServerFlight Flight { get; set; } = new ServerFlight();
-        /// <summary>Answered by closing the connection without an alert (how some servers refuse).</summary>
-        public bool ClosedWithoutAnswer { get; set; }
         public StartTlsStatus? PreambleStatus { get; set; }
+        /// <summary>Untested because a step (the connect included) ran out of time.</summary>
+        public bool TimedOut { get; set; }
         public string? Reason { get; set; }
     }
 
@@ -62,6 +62,9 @@ namespace StartTlsTools.Probing
             _cancel = cancel;
         }
 
+        /// <summary>How long each probe waits for a greeting (see <see cref="ProtocolSession.GreetingTimeout"/>).</summary>
+        public TimeSpan? GreetingTimeout { get; set; }
+
         /// <summary>Retries after a busy answer; the delay doubles each time.</summary>
         public int Retries { get; set; } = 3;
         public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
@@ -97,13 +100,17 @@ namespace StartTlsTools.Probing
                 {
                     socket = await NetworkConnector.ConnectAsync(new[] { _address }, _port, _timeout, _cancel).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is ConnectFailedException || ex is StepTimeoutException)
+                catch (ConnectFailedException ex)
                 {
                     return (Untested(result, ex.Message), true);
                 }
+                catch (StepTimeoutException ex)
+                {
+                    return (TimedOut(result, ex), true);
+                }
                 Interlocked.Increment(ref _connections);
                 var transcript = new TranscriptRecorder(System.Diagnostics.Stopwatch.StartNew());
-                using (var session = ProtocolSession.OverSocket(socket, _timeout, _cancel, transcript))
+                using (var session = ProtocolSession.OverSocket(socket, _timeout, _cancel, transcript, GreetingTimeout))
                 {
                     try
                     {
@@ -113,7 +120,7 @@ namespace StartTlsTools.Probing
                             if (plain.StopStatus is StartTlsStatus stop)
                             {
                                 string reason = plain.StopReason ?? stop.ToString();
-                                if (BusyAnswer.IsMatch(reason + " " + plain.Banner + " " + plain.StartTlsReply)) return (Untested(result, "The server was busy: " + reason), true);
+                                if (IsBusy(plain)) return (Untested(result, "The server was busy: " + reason), true);
                                 result.Kind = ProbeKind.PreambleFailed;
                                 result.PreambleStatus = stop;
                                 result.Reason = reason;
@@ -122,7 +129,7 @@ namespace StartTlsTools.Probing
                             session.DiscardBufferedPlaintext();
                         }
                     }
-                    catch (StepTimeoutException ex) { return (Untested(result, ex.Message), true); }
+                    catch (StepTimeoutException ex) { return (TimedOut(result, ex), true); }
                     catch (StartTlsProtocolException ex) when (ex is ConnectionClosedException) { return (Untested(result, ex.Message), true); }
                     catch (StartTlsProtocolException ex)
                     {
@@ -141,10 +148,10 @@ namespace StartTlsTools.Probing
                     }
                     catch (ConnectionClosedException)
                     {
+                        // Closing without an alert is how some servers refuse a ClientHello: an answer too.
                         result.Kind = ProbeKind.Answered;
-                        result.ClosedWithoutAnswer = true;
                     }
-                    catch (StepTimeoutException ex) { return (Untested(result, ex.Message), true); }
+                    catch (StepTimeoutException ex) { return (TimedOut(result, ex), true); }
                     catch (StartTlsProtocolException ex) { return (Untested(result, ex.Message), false); }
 
                     if (result.Flight.ServerHello != null && result.Flight.Alert == null && version != TlsProtocolVersion.Ssl2)
@@ -156,6 +163,24 @@ namespace StartTlsTools.Probing
                     return (result, false);
                 }
             }
+        }
+
+        /// <summary>
+        /// A busy server (rate limit, closing) is worth retrying; a block list or a refused STARTTLS is not. The
+        /// dialect's typed classification decides; a temporary refusal of STARTTLS (SMTP 454 "try again later")
+        /// is recognised by its reply text, as before.
+        /// </summary>
+        private static bool IsBusy(PlainPhaseOutcome plain)
+        {
+            if (plain.StopStatus == StartTlsStatus.Unavailable)
+                return plain.Unavailable == UnavailableKind.RateLimited || plain.Unavailable == UnavailableKind.Closing;
+            return BusyAnswer.IsMatch((plain.StopReason ?? "") + " " + plain.StartTlsReply);
+        }
+
+        private static ProbeResult TimedOut(ProbeResult result, StepTimeoutException timeout)
+        {
+            result.TimedOut = true;
+            return Untested(result, timeout.Message);
         }
 
         private static ProbeResult Untested(ProbeResult result, string reason)

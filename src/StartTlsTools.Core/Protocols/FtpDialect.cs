@@ -12,19 +12,26 @@ namespace StartTlsTools.Protocols
     /// unless ssl_tlsv1=YES yet accepts the command, and old servers have no FEAT at all. The server's answer
     /// decides; FEAT only tells NotOffered (not listed, command unknown) from Refused (listed, then declined).
     /// </summary>
-    public sealed class FtpDialect : IStartTlsDialect
+    public sealed class FtpDialect : StartTlsDialect
     {
-        public StartTlsProtocol Protocol => StartTlsProtocol.Ftp;
+        public override StartTlsProtocol Protocol => StartTlsProtocol.Ftp;
 
-        public int? DefaultPort(bool implicitTls) => implicitTls ? 990 : 21;
+        public override int? DefaultPort(bool implicitTls) => implicitTls ? 990 : 21;
 
-        public async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
+        /// <summary>FEAT keeps listing "AUTH TLS" over TLS (RFC 4217): there is no keyword that must disappear.</summary>
+        public override string? StartTlsKeyword => null;
+        public override string StartTlsReference => "RFC 4217 section 4";
+        public override string StartTlsOptionalReference => "RFC 4217 section 4.2; RFC 8314 section 3";
+
+        public override async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
         {
             var outcome = new PlainPhaseOutcome();
             FtpReply greeting = await ReadGreetingAsync(session).ConfigureAwait(false);
             outcome.Banner = string.Join(" ", greeting.Lines).Trim();
+            // 421: service not available (RFC 959 section 4.2); a 5xx greeting turns the client away for good.
             if (greeting.Code != 220)
-                return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, $"The server greeted with {greeting.Code} instead of 220: {SmtpReply.Shorten(greeting.ToString())}");
+                return ServerRefusal.Stop(outcome, ServerRefusal.Classify(greeting.ToString(), greeting.Code >= 500 ? UnavailableKind.Rejected : UnavailableKind.Closing),
+                    "in its greeting", greeting.ToString());
 
             outcome.Capabilities = await RequestFeaturesAsync(session).ConfigureAwait(false);
             bool listed = outcome.Capabilities.Any(IsAuthTlsFeature);
@@ -34,17 +41,49 @@ namespace StartTlsTools.Protocols
             outcome.StartTlsReply = answer.ToString();
             outcome.StartTlsOffered = listed || answer.Code == 234;
             if (answer.Code == 234) return outcome;
-            string said = SmtpReply.Shorten(answer.ToString());
+            string said = ServerText.Shorten(answer.ToString());
+            if (answer.Code == 421)
+                return ServerRefusal.Stop(outcome, ServerRefusal.Classify(answer.ToString(), UnavailableKind.Closing), "in answer to AUTH TLS", answer.ToString());
             // 500/502: command unknown or not implemented; 504: not implemented for the TLS mechanism.
             if (!listed && (answer.Code == 500 || answer.Code == 502 || answer.Code == 504))
                 return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.NotOffered, $"The server does not support AUTH TLS (not in FEAT, answered {answer.Code}): {said}");
-            // 431 (resource unavailable), 534 (policy), 421 and the rest: the server knows TLS but declines now.
+            if (listed && (answer.Code == 500 || answer.Code == 502))
+                return PlainPhaseOutcome.Unrecognized(outcome, answer.ToString(),
+                    $"The server lists AUTH TLS in FEAT but answered it with {answer.Code} (command unknown): {said}. Something on the path may have answered instead of the server.");
+            // 431 (resource unavailable), 534 (policy) and the rest: the server knows TLS but declines now.
             if (answer.Code >= 400)
                 return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, $"The server refused AUTH TLS with {answer.Code}: {said}");
             return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.ProtocolError, $"The server answered AUTH TLS with {answer.Code} instead of 234.");
         }
 
-        public async Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls)
+        public override string EnforcementProbe => $"USER anonymous (and, if that says nothing about TLS, USER {Pop3Dialect.ProbeUser}) before AUTH TLS, never PASS, then QUIT";
+
+        /// <summary>
+        /// RFC 4217 section 4.2: a server that wants TLS first answers USER with 530 or 534, saying why. 331 asks for the
+        /// password, which is never sent. Anonymous first: many servers refuse it for reasons of their own, so a made-up
+        /// ordinary name follows when the first answer does not mention TLS.
+        /// </summary>
+        public override async Task<EnforcementVerdict> ProbeEnforcementAsync(ProtocolSession session, DialectContext context)
+        {
+            FtpReply greeting = await ReadGreetingAsync(session).ConfigureAwait(false);
+            if (greeting.Code != 220)
+                return EnforcementVerdict.Unknown($"The server greeted the probe connection with '{ServerText.Shorten(greeting.ToString())}'.");
+            var answers = new List<string>();
+            foreach (string user in new[] { "anonymous", Pop3Dialect.ProbeUser })
+            {
+                await session.WriteLineAsync("USER " + user, "USER").ConfigureAwait(false);
+                FtpReply reply = await FtpReply.ReadAsync(session, "the reply to USER").ConfigureAwait(false);
+                string said = ServerText.Shorten(reply.ToString(), 160);
+                answers.Add($"USER {user}: '{said}'");
+                if ((reply.Code == 530 || reply.Code == 534 || reply.Code == 550) && (reply.Code == 534 || SmtpDialect.NamesTls(reply.ToString())))
+                    return EnforcementVerdict.Enforced($"USER {user} before AUTH TLS was answered '{said}': the server requires TLS before a login.");
+                if (reply.Code == 331 || reply.Code == 332 || reply.Code == 230)
+                    return EnforcementVerdict.Opportunistic($"USER {user} before AUTH TLS was answered '{said}': a login works in plaintext (PASS was not sent).");
+            }
+            return EnforcementVerdict.Unknown($"Neither answer names TLS: {string.Join("; ", answers)}.");
+        }
+
+        public override async Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls)
         {
             var outcome = new TlsPhaseOutcome();
             if (implicitTls)
@@ -66,9 +105,9 @@ namespace StartTlsTools.Protocols
             return outcome;
         }
 
-        public string? InjectionCommand(DialectContext context) => "FEAT";
+        public override string? InjectionCommand(DialectContext context) => "FEAT";
 
-        public async Task CloseAsync(ProtocolSession session, DialectContext context)
+        public override async Task CloseAsync(ProtocolSession session, DialectContext context)
         {
             await session.WriteLineAsync("QUIT", "QUIT").ConfigureAwait(false);
             await FtpReply.ReadAsync(session, "the reply to QUIT").ConfigureAwait(false);

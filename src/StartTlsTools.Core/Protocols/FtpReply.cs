@@ -46,7 +46,7 @@ namespace StartTlsTools.Protocols
             string codeText = first.Substring(0, 3);
             if (first.Length == 3 || first[3] == ' ') return new FtpReply(code, new[] { first.Length == 3 ? "" : first.Substring(4) });
             if (first[3] != '-')
-                throw new StartTlsProtocolException($"The server sent a reply line with '{first[3]}' after the code during {step}: '{SmtpReply.Shorten(first)}'.");
+                throw new StartTlsProtocolException($"The server sent a reply line with '{first[3]}' after the code during {step}: '{ServerText.Shorten(first)}'.");
 
             var lines = new List<string> { first.Substring(4) };
             while (true)
@@ -68,7 +68,7 @@ namespace StartTlsTools.Protocols
         public static int ParseCode(string line, string step)
         {
             if (line.Length < 3 || line[0] < '1' || line[0] > '5' || !IsDigit(line[1]) || !IsDigit(line[2]))
-                throw new StartTlsProtocolException($"The server sent a line that is not an FTP reply during {step}: '{SmtpReply.Shorten(line)}'.");
+                throw new StartTlsProtocolException($"The server sent a line that is not an FTP reply during {step}: '{ServerText.Shorten(line)}'.");
             return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
         }
 

@@ -13,6 +13,9 @@ namespace StartTlsTools.Protocols
     {
         StartTlsProtocol Protocol { get; }
 
+        /// <summary>What the findings need to know about the protocol: STARTTLS keyword, plaintext-login rule, references.</summary>
+        ProtocolRules Rules { get; }
+
         /// <summary>The standard port for the mode, or null where the protocol has none (e.g. no implicit-TLS port).</summary>
         int? DefaultPort(bool implicitTls);
 
@@ -32,6 +35,22 @@ namespace StartTlsTools.Protocols
 
         /// <summary>Says goodbye politely (QUIT, LOGOUT). Best effort: the engine ignores failures here.</summary>
         Task CloseAsync(ProtocolSession session, DialectContext context);
+
+        /// <summary>
+        /// What a second plaintext connection sends to learn whether TLS is required, in a few words ("MAIL FROM:&lt;&gt;,
+        /// then RSET and QUIT"); null when the protocol's own dialogue shows it or it cannot be learned harmlessly.
+        /// Never a login, a password, a recipient or a message.
+        /// </summary>
+        string? EnforcementProbe { get; }
+
+        /// <summary>Why enforcement cannot be learned for this protocol at all (PostgreSQL, MySQL); null when it can.</summary>
+        string? EnforcementUnknowable { get; }
+
+        /// <summary>
+        /// The probe that <see cref="EnforcementProbe"/> describes, on a fresh plaintext connection, from the greeting to
+        /// the goodbye. Its verdict quotes the server's answer. Throws only what the session throws.
+        /// </summary>
+        Task<EnforcementVerdict> ProbeEnforcementAsync(ProtocolSession session, DialectContext context);
     }
 
     /// <summary>What a dialect needs to know about the test beyond the connection.</summary>
@@ -62,6 +81,23 @@ namespace StartTlsTools.Protocols
         /// <summary>Null: the server agreed, go on to the handshake. Otherwise the status to stop with.</summary>
         public StartTlsStatus? StopStatus { get; set; }
         public string? StopReason { get; set; }
+        /// <summary>With StopStatus Unavailable: why the server turned us away.</summary>
+        public UnavailableKind? Unavailable { get; set; }
+        /// <summary>The block list the refusal named, when it named one.</summary>
+        public string? BlockList { get; set; }
+        /// <summary>Set when the ordinary dialogue already shows whether TLS is required (IMAP LOGINDISABLED, XMPP &lt;required/&gt;).</summary>
+        public EnforcementVerdict? Enforcement { get; set; }
+        /// <summary>Something on the path seems to have interfered with STARTTLS; the evidence quotes what was seen.</summary>
+        public StartTlsInterference Interference { get; set; }
+        public string? InterferenceEvidence { get; set; }
+
+        /// <summary>STARTTLS was advertised, but the answer says the command is unknown: likely not the server that answered.</summary>
+        public static PlainPhaseOutcome Unrecognized(PlainPhaseOutcome outcome, string reply, string reason)
+        {
+            outcome.Interference = StartTlsInterference.StartTlsUnrecognized;
+            outcome.InterferenceEvidence = ServerText.Shorten(reply, 200);
+            return Stop(outcome, StartTlsStatus.Refused, reason);
+        }
 
         public static PlainPhaseOutcome Stop(PlainPhaseOutcome outcome, StartTlsStatus status, string reason)
         {

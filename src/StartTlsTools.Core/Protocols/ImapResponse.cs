@@ -33,14 +33,14 @@ namespace StartTlsTools.Protocols
             if (line.StartsWith("+", StringComparison.Ordinal)) return new ImapResponse("+", "", line.Substring(1).Trim(), line);
             int space = line.IndexOf(' ');
             if (space <= 0)
-                throw new StartTlsProtocolException($"The server sent a line that is not an IMAP response during {step}: '{SmtpReply.Shorten(line)}'.");
+                throw new StartTlsProtocolException($"The server sent a line that is not an IMAP response during {step}: '{ServerText.Shorten(line)}'.");
             string tag = line.Substring(0, space);
             string rest = line.Substring(space + 1);
             int next = rest.IndexOf(' ');
             string status = (next < 0 ? rest : rest.Substring(0, next)).ToUpperInvariant();
             string text = next < 0 ? "" : rest.Substring(next + 1);
             if (status.Length == 0)
-                throw new StartTlsProtocolException($"The server sent an IMAP response without a status during {step}: '{SmtpReply.Shorten(line)}'.");
+                throw new StartTlsProtocolException($"The server sent an IMAP response without a status during {step}: '{ServerText.Shorten(line)}'.");
             return new ImapResponse(tag, status, text, line);
         }
 
@@ -67,7 +67,7 @@ namespace StartTlsTools.Protocols
                 if (response.Tag == tag) return (response, untagged);
                 if (response.IsUntagged && response.Status == "BYE") return (response, untagged);
                 if (!response.IsUntagged)
-                    throw new StartTlsProtocolException($"The server sent a response with an unexpected tag '{SmtpReply.Shorten(response.Tag)}' during {step}.");
+                    throw new StartTlsProtocolException($"The server sent a response with an unexpected tag '{ServerText.Shorten(response.Tag)}' during {step}.");
                 untagged.Add(response);
                 if (untagged.Count > MaxUntaggedLines)
                     throw new StartTlsProtocolException($"The server sent more than {MaxUntaggedLines} untagged lines during {step}.");

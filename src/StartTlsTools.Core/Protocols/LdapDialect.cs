@@ -11,7 +11,7 @@ namespace StartTlsTools.Protocols
     /// to see whether the StartTLS extended operation is advertised, send it, read the RootDSE again over TLS,
     /// then unbind. BER by hand (<see cref="BerReader"/>), every message bounded.
     /// </summary>
-    public sealed class LdapDialect : IStartTlsDialect
+    public sealed class LdapDialect : StartTlsDialect
     {
         public const string StartTlsOid = "1.3.6.1.4.1.1466.20037";
         /// <summary>RFC 4511 section 4.4.1: the server is about to close the connection.</summary>
@@ -22,6 +22,7 @@ namespace StartTlsTools.Protocols
         public const int MaxSearchItems = 1000;
 
         private const byte Sequence = 0x30, Set = 0x31, Integer = 0x02, OctetString = 0x04, Enumerated = 0x0A, Boolean = 0x01;
+        private const byte BindRequest = 0x60, BindResponse = 0x61, SimpleAuthentication = 0x80;
         private const byte UnbindRequest = 0x42, SearchRequest = 0x63, SearchResultEntry = 0x64, SearchResultDone = 0x65;
         private const byte SearchResultReference = 0x73, ExtendedRequest = 0x77, ExtendedResponse = 0x78;
         private const byte PresentFilter = 0x87, ExtendedRequestName = 0x80, ExtendedResponseName = 0x8A;
@@ -31,20 +32,33 @@ namespace StartTlsTools.Protocols
         /// <summary>StartTLS and its retries after operationsError (see NegotiateStartTlsAsync).</summary>
         private static readonly int[] StartTlsIds = { 2, 5, 6 };
         private const int OperationsError = 1;
+        /// <summary>RFC 4511 appendix A: the operation needs a confidential (TLS) connection.</summary>
+        private const int ConfidentialityRequired = 13;
+        private const int ProbeBindId = 1;
 
         private static readonly string[] RootDseAttributes =
             { "supportedExtension", "supportedLDAPVersion", "supportedSASLMechanisms", "vendorName", "vendorVersion" };
 
-        public StartTlsProtocol Protocol => StartTlsProtocol.Ldap;
+        public override StartTlsProtocol Protocol => StartTlsProtocol.Ldap;
 
-        public int? DefaultPort(bool implicitTls) => implicitTls ? 636 : 389;
+        public override int? DefaultPort(bool implicitTls) => implicitTls ? 636 : 389;
 
-        public async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
+        /// <summary>The StartTLS OID stays in supportedExtension over TLS: no keyword must disappear.</summary>
+        public override string? StartTlsKeyword => null;
+        public override string StartTlsReference => "RFC 4513 section 3; RFC 4511 section 4.14";
+        public override string AuthReference => "RFC 4513 section 5.1.3; RFC 4616 section 6";
+        public override string StartTlsOptionalReference => "RFC 4513 section 5.1.3; RFC 4513 section 3";
+
+        public override async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
         {
             var outcome = new PlainPhaseOutcome();
             RootDse rootDse = await ReadRootDseAsync(session, RootDseBeforeTlsId).ConfigureAwait(false);
             outcome.Banner = rootDse.Vendor;
             outcome.Capabilities = rootDse.Capabilities;
+            // slapd's "security ssf=" answers every operation before TLS, the RootDSE search included, with 13.
+            if (rootDse.ResultCode == ConfidentialityRequired)
+                outcome.Enforcement = EnforcementVerdict.Enforced(
+                    $"The anonymous RootDSE search before StartTLS was answered {rootDse.ResultDescription}: the directory answers nothing in plaintext.");
             if (rootDse.Disconnect != null)
                 return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, "The server disconnected before StartTLS: " + rootDse.Disconnect.Describe());
             if (rootDse.Readable && !rootDse.Extensions.Contains(StartTlsOid))
@@ -87,7 +101,35 @@ namespace StartTlsTools.Protocols
             return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, "The server refused StartTLS: " + result.Describe());
         }
 
-        public async Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls)
+        public override string EnforcementProbe => "an anonymous simple bind (no name, no password) before StartTLS, then an unbind";
+
+        /// <summary>
+        /// An anonymous simple bind carries no credentials (RFC 4513 section 5.1.1). confidentialityRequired (13) means
+        /// TLS first; success means the directory takes operations in plaintext. A bind with a password is never sent,
+        /// so whether password binds would be refused is not learned.
+        /// </summary>
+        public override async Task<EnforcementVerdict> ProbeEnforcementAsync(ProtocolSession session, DialectContext context)
+        {
+            byte[] bind = BerWriter.Element(BindRequest,
+                BerWriter.Integer(Integer, 3),                       // version
+                BerWriter.String(OctetString, ""),                   // name: anonymous
+                BerWriter.String(SimpleAuthentication, ""));         // simple, empty password
+            await session.WriteAsync(Message(ProbeBindId, bind), "the anonymous bind", $"BindRequest anonymous simple id {ProbeBindId}").ConfigureAwait(false);
+            LdapMessage reply = await ReadMessageAsync(session, "the reply to the anonymous bind").ConfigureAwait(false);
+            if (reply.IsNoticeOfDisconnection(out LdapResult? notice))
+                return EnforcementVerdict.Unknown("The server disconnected the probe instead of answering the anonymous bind: " + notice!.Describe());
+            if (reply.Id != ProbeBindId || reply.Tag != BindResponse)
+                throw new StartTlsProtocolException($"The server answered the anonymous bind with {reply.Name} id {reply.Id}.");
+            LdapResult result = LdapResult.Read(reply.Contents, "the bind response");
+            if (result.Code == ConfidentialityRequired)
+                return EnforcementVerdict.Enforced($"An anonymous simple bind before StartTLS was answered {result.Describe()}: the directory requires TLS first.");
+            if (result.Code == 0)
+                return EnforcementVerdict.Opportunistic("An anonymous simple bind before StartTLS succeeded and the RootDSE was readable: the directory takes operations in plaintext " +
+                    "(whether it would refuse a password bind without TLS cannot be learned without credentials).");
+            return EnforcementVerdict.Unknown($"An anonymous simple bind before StartTLS was answered {result.Describe()}, which does not say whether TLS is required.");
+        }
+
+        public override async Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls)
         {
             // LDAP has no greeting, in either mode: the RootDSE is all there is to ask for.
             var outcome = new TlsPhaseOutcome();
@@ -98,10 +140,10 @@ namespace StartTlsTools.Protocols
             return outcome;
         }
 
-        public string? InjectionCommand(DialectContext context) => null;
+        public override string? InjectionCommand(DialectContext context) => null;
 
         /// <summary>UnbindRequest has no answer (RFC 4511 section 4.3): send it and go.</summary>
-        public Task CloseAsync(ProtocolSession session, DialectContext context) =>
+        public override Task CloseAsync(ProtocolSession session, DialectContext context) =>
             session.WriteAsync(Message(UnbindId, new byte[] { UnbindRequest, 0x00 }), "UnbindRequest", $"UnbindRequest id {UnbindId}");
 
         /// <summary>An anonymous base search of "" for the attributes that tell what the server can do.</summary>
@@ -143,6 +185,8 @@ namespace StartTlsTools.Protocols
                     case SearchResultDone:
                         LdapResult done = LdapResult.Read(message.Contents, "the RootDSE search result");
                         rootDse.Readable = done.Code == 0 && rootDse.EntrySeen;
+                        rootDse.ResultCode = done.Code;
+                        rootDse.ResultDescription = done.Describe();
                         return rootDse;
                     default:
                         throw new StartTlsProtocolException($"The server answered the RootDSE search with {message.Name}.");
@@ -306,7 +350,7 @@ namespace StartTlsTools.Protocols
             }
 
             /// <summary>"52 (unavailable): diagnostic".</summary>
-            public string Describe() => $"{Code} ({ResultCodeName(Code)})" + (Diagnostic.Length == 0 ? "" : ": " + SmtpReply.Shorten(Diagnostic));
+            public string Describe() => $"{Code} ({ResultCodeName(Code)})" + (Diagnostic.Length == 0 ? "" : ": " + ServerText.Shorten(Diagnostic));
         }
 
         /// <summary>What the RootDSE said, in the order the server listed it.</summary>
@@ -318,6 +362,9 @@ namespace StartTlsTools.Protocols
 
             public bool EntrySeen { get; set; }
             public bool Readable { get; set; }
+            /// <summary>The search's resultCode, e.g. 13 (confidentialityRequired) before TLS on a directory that requires it.</summary>
+            public int? ResultCode { get; set; }
+            public string ResultDescription { get; set; } = "";
             public LdapResult? Disconnect { get; set; }
             public HashSet<string> Extensions { get; } = new HashSet<string>(StringComparer.Ordinal);
             public IReadOnlyList<string> Capabilities => _capabilities;
@@ -333,8 +380,8 @@ namespace StartTlsTools.Protocols
                 }
                 else if (type.Equals("supportedLDAPVersion", StringComparison.OrdinalIgnoreCase)) _capabilities.Add("LDAPv" + value.Trim());
                 else if (type.Equals("supportedSASLMechanisms", StringComparison.OrdinalIgnoreCase)) _capabilities.Add("SASL " + value.Trim());
-                else if (type.Equals("vendorName", StringComparison.OrdinalIgnoreCase)) _vendorName = SmtpReply.Shorten(value);
-                else if (type.Equals("vendorVersion", StringComparison.OrdinalIgnoreCase)) _vendorVersion = SmtpReply.Shorten(value);
+                else if (type.Equals("vendorName", StringComparison.OrdinalIgnoreCase)) _vendorName = ServerText.Shorten(value);
+                else if (type.Equals("vendorVersion", StringComparison.OrdinalIgnoreCase)) _vendorVersion = ServerText.Shorten(value);
             }
         }
     }

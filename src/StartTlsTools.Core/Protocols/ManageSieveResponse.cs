@@ -72,7 +72,7 @@ namespace StartTlsTools.Protocols
                     while (true)
                     {
                         if (i >= line.Length)
-                            throw new StartTlsProtocolException($"The server sent an unterminated quoted string during {step}: '{SmtpReply.Shorten(line)}'.");
+                            throw new StartTlsProtocolException($"The server sent an unterminated quoted string during {step}: '{ServerText.Shorten(line)}'.");
                         char c = line[i++];
                         if (c == '"') break;
                         if (c == '\\' && i < line.Length) c = line[i++];
@@ -84,10 +84,10 @@ namespace StartTlsTools.Protocols
                 {
                     int close = line.IndexOf('}', i);
                     if (close != line.Length - 1)
-                        throw new StartTlsProtocolException($"The server sent a malformed literal during {step}: '{SmtpReply.Shorten(line)}'.");
+                        throw new StartTlsProtocolException($"The server sent a malformed literal during {step}: '{ServerText.Shorten(line)}'.");
                     string digits = line.Substring(i + 1, close - i - 1).TrimEnd('+');
                     if (digits.Length == 0 || digits.Length > 9 || !IsAllDigits(digits))
-                        throw new StartTlsProtocolException($"The server sent a malformed literal during {step}: '{SmtpReply.Shorten(line)}'.");
+                        throw new StartTlsProtocolException($"The server sent a malformed literal during {step}: '{ServerText.Shorten(line)}'.");
                     int length = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
                     if (length > MaxLiteralBytes)
                         throw new StartTlsProtocolException($"The server announced a literal of {length} bytes during {step}, over the {MaxLiteralBytes}-byte limit.");
@@ -101,7 +101,7 @@ namespace StartTlsTools.Protocols
                 }
                 else
                 {
-                    throw new StartTlsProtocolException($"The server sent a line that is neither a capability nor a response during {step}: '{SmtpReply.Shorten(line)}'.");
+                    throw new StartTlsProtocolException($"The server sent a line that is neither a capability nor a response during {step}: '{ServerText.Shorten(line)}'.");
                 }
             }
         }

@@ -11,7 +11,7 @@ namespace StartTlsTools.Protocols
     /// greeting, and when it has CLIENT_SSL send the SSL request packet and switch to TLS. After TLS the server
     /// waits for a login, so there is nothing more to read.
     /// </summary>
-    public sealed class MySqlDialect : IStartTlsDialect
+    public sealed class MySqlDialect : StartTlsDialect
     {
         public const uint ClientProtocol41 = 0x200;
         public const uint ClientSsl = 0x800;
@@ -35,11 +35,16 @@ namespace StartTlsTools.Protocols
             "CLIENT_REMEMBER_OPTIONS",
         };
 
-        public StartTlsProtocol Protocol => StartTlsProtocol.MySql;
+        public override StartTlsProtocol Protocol => StartTlsProtocol.MySql;
 
-        public int? DefaultPort(bool implicitTls) => implicitTls ? (int?)null : 3306;
+        public override int? DefaultPort(bool implicitTls) => implicitTls ? (int?)null : 3306;
 
-        public async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
+        public override string? StartTlsKeyword => null;
+        public override string StartTlsReference => "MySQL client/server protocol, Protocol::SSLRequest";
+        public override string EnforcementUnknowable =>
+            "MySQL and MariaDB decide whether TLS is required (REQUIRE SSL on the account, require_secure_transport) only after the login packet: it cannot be learned without credentials.";
+
+        public override async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
         {
             var outcome = new PlainPhaseOutcome();
             var (sequence, payload) = await ReadPacketAsync(session, "the greeting").ConfigureAwait(false);
@@ -48,7 +53,7 @@ namespace StartTlsTools.Protocols
             if (greeting.ErrorMessage != null)
             {
                 outcome.Banner = greeting.ErrorMessage;
-                return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, "The server refused the connection in its greeting: " + greeting.ErrorMessage);
+                return ServerRefusal.Stop(outcome, ServerRefusal.Classify(greeting.ErrorMessage, RefusalKind(greeting.ErrorCode)), "in its greeting (an ERR packet)", greeting.ErrorMessage);
             }
             outcome.Banner = greeting.ServerVersion;
             outcome.Capabilities = FlagsSet(greeting.Capabilities);
@@ -63,17 +68,21 @@ namespace StartTlsTools.Protocols
             return outcome;
         }
 
+        /// <summary>1040 too many connections, 1203 too many for the user: limits; 1129 host blocked, 1130 host not allowed: refusals.</summary>
+        private static UnavailableKind RefusalKind(int code) =>
+            code == 1040 || code == 1203 ? UnavailableKind.RateLimited : UnavailableKind.Rejected;
+
         /// <summary>After TLS the server waits for the login (HandshakeResponse41): nothing to read without credentials.</summary>
-        public Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls) =>
+        public override Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls) =>
             Task.FromResult(new TlsPhaseOutcome());
 
-        public string? InjectionCommand(DialectContext context) => null;
+        public override string? InjectionCommand(DialectContext context) => null;
 
         /// <summary>
         /// COM_QUIT is only defined after login; sent in its place it would be a malformed login. Closing is the
         /// politest goodbye before authentication.
         /// </summary>
-        public Task CloseAsync(ProtocolSession session, DialectContext context) => Task.CompletedTask;
+        public override Task CloseAsync(ProtocolSession session, DialectContext context) => Task.CompletedTask;
 
         /// <summary>Reads one packet: 3-byte little-endian length and sequence id, checked before the payload is read.</summary>
         public static async Task<(byte Sequence, byte[] Payload)> ReadPacketAsync(ProtocolSession session, string step)
@@ -123,6 +132,7 @@ namespace StartTlsTools.Protocols
             public byte CharacterSet { get; private set; }
             /// <summary>Set for an ERR packet: "error 1130: Host ... is not allowed to connect".</summary>
             public string? ErrorMessage { get; private set; }
+            public int ErrorCode { get; private set; }
 
             public static Greeting Parse(byte[] payload)
             {
@@ -134,7 +144,7 @@ namespace StartTlsTools.Protocols
                 int position = 1;
                 int nul = Array.IndexOf(payload, (byte)0, position);
                 if (nul < 0) throw new StartTlsProtocolException("The server version in the greeting is not NUL-terminated.");
-                var greeting = new Greeting { ServerVersion = SmtpReply.Shorten(Utf8.GetString(payload, position, nul - position)) };
+                var greeting = new Greeting { ServerVersion = ServerText.Shorten(Utf8.GetString(payload, position, nul - position)) };
                 position = nul + 1;
                 // connection id (4), auth-plugin-data part 1 (8), filler (1), capability flags low (2)
                 if (payload.Length - position < 15) throw new StartTlsProtocolException("The server's greeting is truncated before its capability flags.");
@@ -159,7 +169,7 @@ namespace StartTlsTools.Protocols
                 // A '#' and a five-character SQL state come only after the handshake, but tolerate them here.
                 if (payload.Length >= 9 && payload[3] == (byte)'#') position = 9;
                 string message = Utf8.GetString(payload, position, payload.Length - position);
-                return new Greeting { ErrorMessage = $"error {code}: {SmtpReply.Shorten(message)}" };
+                return new Greeting { ErrorMessage = $"error {code}: {ServerText.Shorten(message)}", ErrorCode = code };
             }
 
             public string Summary() => ErrorMessage != null

@@ -7,25 +7,43 @@ using StartTlsTools.Transport;
 namespace StartTlsTools.Protocols
 {
     /// <summary>POP3 (RFC 1939, RFC 2449 CAPA, RFC 2595 STLS): CAPA, STLS, CAPA again, QUIT.</summary>
-    public sealed class Pop3Dialect : IStartTlsDialect
+    public sealed class Pop3Dialect : StartTlsDialect
     {
         /// <summary>CAPA lists longer than this are hostile.</summary>
         public const int MaxCapaLines = 1000;
+        /// <summary>The user name the enforcement probe offers; no account of that name is expected, and PASS never follows.</summary>
+        public const string ProbeUser = "starttls-probe";
 
-        public StartTlsProtocol Protocol => StartTlsProtocol.Pop3;
+        public override StartTlsProtocol Protocol => StartTlsProtocol.Pop3;
 
-        public int? DefaultPort(bool implicitTls) => implicitTls ? 995 : 110;
+        public override int? DefaultPort(bool implicitTls) => implicitTls ? 995 : 110;
 
-        public async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
+        public override string StartTlsKeyword => "STLS";
+        public override string StartTlsReference => "RFC 2595 section 4; RFC 8314 section 3";
+        public override string AuthReference => "RFC 5034 section 4; RFC 4616 section 6";
+        public override string StartTlsAfterTlsReference => "RFC 3207 section 4.2; RFC 2595 section 4";
+        public override string StartTlsOptionalReference => "RFC 8314 section 3.1; RFC 2595 section 4";
+
+        public override string? PlaintextLoginBeforeTls(IReadOnlyList<string> before) =>
+            before.Any(c => Capability.Keyword(c) == "USER")
+                ? "The server advertises USER before STLS, so USER/PASS with a plaintext password is allowed."
+                : null;
+
+        public override async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
         {
             var outcome = new PlainPhaseOutcome();
             string greeting = await ReadStatusLineAsync(session, "the greeting").ConfigureAwait(false);
             outcome.Banner = greeting;
             if (!IsOk(greeting))
-                return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, "The server refused the session in its greeting: " + SmtpReply.Shorten(greeting));
+                return ServerRefusal.Stop(outcome, ServerRefusal.Classify(greeting, UnavailableKind.Closing), "in its greeting (-ERR)", greeting);
 
             outcome.Capabilities = await RequestCapabilitiesAsync(session).ConfigureAwait(false);
-            outcome.StartTlsOffered = outcome.Capabilities.Any(c => string.Equals(c.Split(' ')[0], "STLS", StringComparison.OrdinalIgnoreCase));
+            outcome.StartTlsOffered = outcome.Capabilities.Any(IsStartTlsCapability);
+            // A login offered before TLS is the answer already; otherwise only asking (USER) tells.
+            if (PlaintextLoginBeforeTls(outcome.Capabilities) != null)
+                outcome.Enforcement = EnforcementVerdict.Opportunistic("Before STLS the server advertises USER: USER/PASS works in plaintext.");
+            else if (Capability.SaslMechanisms(outcome.Capabilities) is var mechanisms && mechanisms.Count > 0)
+                outcome.Enforcement = EnforcementVerdict.Opportunistic($"Before STLS the server offers SASL {string.Join(" ", mechanisms)}: a login is possible in plaintext.");
             if (!outcome.StartTlsOffered)
                 return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.NotOffered, "The server did not advertise STLS in its CAPA reply.");
 
@@ -33,10 +51,29 @@ namespace StartTlsTools.Protocols
             string answer = await ReadStatusLineAsync(session, "the reply to STLS").ConfigureAwait(false);
             outcome.StartTlsReply = answer;
             if (IsOk(answer)) return outcome;
-            return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, "The server refused STLS: " + SmtpReply.Shorten(answer));
+            return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.Refused, "The server refused STLS: " + ServerText.Shorten(answer));
         }
 
-        public async Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls)
+        public override string EnforcementProbe => $"USER {ProbeUser} before STLS (never PASS), then QUIT";
+
+        /// <summary>RFC 2595 section 4: a server that requires TLS answers USER with -ERR before STLS. PASS is never sent.</summary>
+        public override async Task<EnforcementVerdict> ProbeEnforcementAsync(ProtocolSession session, DialectContext context)
+        {
+            string greeting = await ReadStatusLineAsync(session, "the greeting").ConfigureAwait(false);
+            if (!IsOk(greeting))
+                return EnforcementVerdict.Unknown($"The server greeted the probe connection with '{ServerText.Shorten(greeting)}'.");
+            await session.WriteLineAsync("USER " + ProbeUser, "USER").ConfigureAwait(false);
+            string answer = await ReadStatusLineAsync(session, "the reply to USER").ConfigureAwait(false);
+            string said = ServerText.Shorten(answer, 160);
+            if (IsOk(answer))
+                return EnforcementVerdict.Opportunistic($"USER before STLS was answered '{said}': the password would be asked for in plaintext (PASS was not sent).");
+            string lower = answer.ToLowerInvariant();
+            if (SmtpDialect.NamesTls(answer) || lower.Contains("plaintext") || lower.Contains("secure") || lower.Contains("[auth]"))
+                return EnforcementVerdict.Enforced($"USER before STLS was answered '{said}': no login is possible in plaintext.");
+            return EnforcementVerdict.Unknown($"USER before STLS was answered '{said}', which does not say whether TLS is the reason.");
+        }
+
+        public override async Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls)
         {
             var outcome = new TlsPhaseOutcome();
             if (implicitTls)
@@ -45,7 +82,7 @@ namespace StartTlsTools.Protocols
                 outcome.Banner = greeting;
                 if (!IsOk(greeting))
                 {
-                    outcome.Problem = "The server refused the session in its greeting over TLS: " + SmtpReply.Shorten(greeting);
+                    outcome.Problem = "The server refused the session in its greeting over TLS: " + ServerText.Shorten(greeting);
                     return outcome;
                 }
             }
@@ -53,9 +90,9 @@ namespace StartTlsTools.Protocols
             return outcome;
         }
 
-        public string? InjectionCommand(DialectContext context) => "CAPA";
+        public override string? InjectionCommand(DialectContext context) => "CAPA";
 
-        public async Task CloseAsync(ProtocolSession session, DialectContext context)
+        public override async Task CloseAsync(ProtocolSession session, DialectContext context)
         {
             await session.WriteLineAsync("QUIT", "QUIT").ConfigureAwait(false);
             await ReadStatusLineAsync(session, "the reply to QUIT").ConfigureAwait(false);
@@ -89,7 +126,7 @@ namespace StartTlsTools.Protocols
         {
             string line = await session.ReadLineAsync(step).ConfigureAwait(false);
             if (!IsOk(line) && !line.StartsWith("-ERR", StringComparison.OrdinalIgnoreCase))
-                throw new StartTlsProtocolException($"The server sent a line that is not a POP3 status during {step}: '{SmtpReply.Shorten(line)}'.");
+                throw new StartTlsProtocolException($"The server sent a line that is not a POP3 status during {step}: '{ServerText.Shorten(line)}'.");
             return line;
         }
 

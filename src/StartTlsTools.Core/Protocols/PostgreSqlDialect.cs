@@ -9,16 +9,21 @@ namespace StartTlsTools.Protocols
     /// there are no capabilities and no banner. PostgreSQL 17's direct TLS (sslnegotiation=direct) needs the
     /// "postgresql" ALPN, which netstandard2.0's SslStream cannot send, so there is no implicit-TLS port.
     /// </summary>
-    public sealed class PostgreSqlDialect : IStartTlsDialect
+    public sealed class PostgreSqlDialect : StartTlsDialect
     {
         /// <summary>Int32 length 8, then the SSLRequest code 80877103 (1234 in the high 16 bits, 5679 in the low).</summary>
         private static readonly byte[] SslRequest = { 0x00, 0x00, 0x00, 0x08, 0x04, 0xD2, 0x16, 0x2F };
 
-        public StartTlsProtocol Protocol => StartTlsProtocol.PostgreSql;
+        public override StartTlsProtocol Protocol => StartTlsProtocol.PostgreSql;
 
-        public int? DefaultPort(bool implicitTls) => implicitTls ? (int?)null : 5432;
+        public override int? DefaultPort(bool implicitTls) => implicitTls ? (int?)null : 5432;
 
-        public async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
+        public override string? StartTlsKeyword => null;
+        public override string StartTlsReference => "PostgreSQL frontend/backend protocol, SSL Session Encryption";
+        public override string EnforcementUnknowable =>
+            "PostgreSQL decides whether TLS is required (hostssl lines in pg_hba.conf) only for a client that sends a user name in its startup message: it cannot be learned without credentials.";
+
+        public override async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
         {
             var outcome = new PlainPhaseOutcome();
             await session.WriteAsync(SslRequest, "SSLRequest", "SSLRequest (80877103)").ConfigureAwait(false);
@@ -43,16 +48,16 @@ namespace StartTlsTools.Protocols
         }
 
         /// <summary>After TLS the server waits for a StartupMessage (a user name and authentication): nothing to read.</summary>
-        public Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls) =>
+        public override Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls) =>
             Task.FromResult(new TlsPhaseOutcome());
 
-        public string? InjectionCommand(DialectContext context) => null;
+        public override string? InjectionCommand(DialectContext context) => null;
 
         /// <summary>
         /// Terminate is only defined after startup, and a StartupMessage would begin authentication: closing is the
         /// politest goodbye (the server logs an incomplete startup packet either way).
         /// </summary>
-        public Task CloseAsync(ProtocolSession session, DialectContext context) => Task.CompletedTask;
+        public override Task CloseAsync(ProtocolSession session, DialectContext context) => Task.CompletedTask;
 
         private static string Describe(byte answer) =>
             answer >= 0x20 && answer < 0x7F ? $"'{(char)answer}'" : $"0x{answer:X2}";

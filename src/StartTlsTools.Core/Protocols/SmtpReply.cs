@@ -58,7 +58,7 @@ namespace StartTlsTools.Protocols
         public static void ParseLine(string line, string step, out int code, out bool isFinal, out string text)
         {
             if (line.Length < 3 || !IsDigit(line[0], '2', '5') || !IsDigit(line[1], '0', '9') || !IsDigit(line[2], '0', '9'))
-                throw new StartTlsProtocolException($"The server sent a line that is not an SMTP reply during {step}: '{Shorten(line)}'.");
+                throw new StartTlsProtocolException($"The server sent a line that is not an SMTP reply during {step}: '{ServerText.Shorten(line)}'.");
             code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
             if (line.Length == 3)
             {
@@ -68,12 +68,10 @@ namespace StartTlsTools.Protocols
             }
             char separator = line[3];
             if (separator != ' ' && separator != '-')
-                throw new StartTlsProtocolException($"The server sent a reply line with '{separator}' after the code during {step}: '{Shorten(line)}'.");
+                throw new StartTlsProtocolException($"The server sent a reply line with '{separator}' after the code during {step}: '{ServerText.Shorten(line)}'.");
             isFinal = separator == ' ';
             text = line.Substring(4);
         }
-
-        internal static string Shorten(string text) => text.Length <= 80 ? text : text.Substring(0, 80) + "...";
 
         private static bool IsDigit(char c, char min, char max) => c >= min && c <= max;
     }

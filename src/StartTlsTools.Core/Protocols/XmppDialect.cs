@@ -13,7 +13,7 @@ namespace StartTlsTools.Protocols
     /// open a new stream and report its features, then close with &lt;/stream:stream&gt;. Each stream element is
     /// sent followed by CRLF, which XMPP allows as whitespace between elements.
     /// </summary>
-    public sealed class XmppDialect : IStartTlsDialect
+    public sealed class XmppDialect : StartTlsDialect
     {
         public const string TlsNamespace = "urn:ietf:params:xml:ns:xmpp-tls";
         private readonly bool _serverToServer;
@@ -28,11 +28,20 @@ namespace StartTlsTools.Protocols
             _implicitPort = implicitPort;
         }
 
-        public StartTlsProtocol Protocol { get; }
+        public override StartTlsProtocol Protocol { get; }
 
-        public int? DefaultPort(bool implicitTls) => implicitTls ? _implicitPort : _plainPort;
+        public override int? DefaultPort(bool implicitTls) => implicitTls ? _implicitPort : _plainPort;
 
-        public async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
+        /// <summary>Features are XML elements, listed as "starttls" or "starttls(required)": no keyword to mask.</summary>
+        public override string? StartTlsKeyword => null;
+        public override bool IsStartTlsCapability(string capability) =>
+            capability == "starttls" || capability == "starttls(required)";
+        public override string StartTlsReference => "RFC 6120 section 5; RFC 7590";
+        public override string AuthReference => "RFC 6120 section 6; RFC 4616 section 6";
+        public override string StartTlsAfterTlsReference => "RFC 6120 section 5.3.1";
+        public override string StartTlsOptionalReference => "RFC 6120 section 5.3.1; RFC 7590 section 3.1";
+
+        public override async Task<PlainPhaseOutcome> NegotiateStartTlsAsync(ProtocolSession session, DialectContext context)
         {
             var outcome = new PlainPhaseOutcome();
             var reader = new XmppStreamReader(session);
@@ -48,6 +57,11 @@ namespace StartTlsTools.Protocols
             outcome.Capabilities = DescribeFeatures(features);
             var starttls = features.Children.FirstOrDefault(IsStartTls);
             outcome.StartTlsOffered = starttls != null;
+            // RFC 6120 section 5.3.1: <required/> makes TLS mandatory-to-negotiate; without it TLS is voluntary.
+            if (starttls != null)
+                outcome.Enforcement = starttls.Child("required") != null
+                    ? EnforcementVerdict.Enforced("The stream features mark <starttls/> as <required/>: the server accepts nothing else before TLS.")
+                    : EnforcementVerdict.Opportunistic("The stream features offer <starttls/> without <required/>: the server lets a client go on without TLS.");
             if (starttls == null)
                 return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.NotOffered, "The server did not offer <starttls/> in its stream features.");
 
@@ -68,7 +82,7 @@ namespace StartTlsTools.Protocols
             return PlainPhaseOutcome.Stop(outcome, StartTlsStatus.ProtocolError, $"The server answered STARTTLS with <{answer.Name}> instead of <proceed/>.");
         }
 
-        public async Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls)
+        public override async Task<TlsPhaseOutcome> ReadCapabilitiesOverTlsAsync(ProtocolSession session, DialectContext context, bool implicitTls)
         {
             var outcome = new TlsPhaseOutcome();
             // After STARTTLS both sides start a new stream (RFC 6120 5.4.3.3); on direct TLS this is the first one.
@@ -83,9 +97,9 @@ namespace StartTlsTools.Protocols
         }
 
         /// <summary>XML is not line-based: there is no command to smuggle behind &lt;starttls/&gt;.</summary>
-        public string? InjectionCommand(DialectContext context) => null;
+        public override string? InjectionCommand(DialectContext context) => null;
 
-        public async Task CloseAsync(ProtocolSession session, DialectContext context)
+        public override async Task CloseAsync(ProtocolSession session, DialectContext context)
         {
             await session.WriteLineAsync("</stream:stream>", "closing the stream").ConfigureAwait(false);
             // The server answers with its own closing tag (or just hangs up, which is as good).
@@ -118,7 +132,7 @@ namespace StartTlsTools.Protocols
         {
             var condition = error.Children.FirstOrDefault(c => c.LocalName != "text");
             string text = error.Child("text")?.Text.ToString() ?? "";
-            return SmtpReply.Shorten(((condition?.LocalName ?? "(no condition)") + " " + text).Trim());
+            return ServerText.Shorten(((condition?.LocalName ?? "(no condition)") + " " + text).Trim());
         }
 
         /// <summary>"stream:stream from='example.com' version='1.0'": the header's attributes a user cares about.</summary>
@@ -126,7 +140,7 @@ namespace StartTlsTools.Protocols
         {
             var parts = new List<string> { header.Name };
             foreach (string name in new[] { "from", "to", "version", "xml:lang" })
-                if (header.Attribute(name) is string value) parts.Add($"{name}='{SmtpReply.Shorten(value)}'");
+                if (header.Attribute(name) is string value) parts.Add($"{name}='{ServerText.Shorten(value)}'");
             return string.Join(" ", parts);
         }
 

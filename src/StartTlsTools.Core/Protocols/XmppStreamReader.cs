@@ -97,7 +97,7 @@ namespace StartTlsTools.Protocols
             var element = ParseElement(tag, null, step, openTagOnly: true);
             _header = element;
             if (element.LocalName != "stream" || element.Namespace != StreamsNamespace)
-                throw new StartTlsProtocolException($"The server did not open an XMPP stream during {step}: '{SmtpReply.Shorten(tag)}'.");
+                throw new StartTlsProtocolException($"The server did not open an XMPP stream during {step}: '{ServerText.Shorten(tag)}'.");
             return element;
         }
 
@@ -173,7 +173,7 @@ namespace StartTlsTools.Protocols
                             _state = Scan.TagOpen;
                         }
                         else if (_depth == 0 && !IsXmlSpace(c))
-                            throw new StartTlsProtocolException($"The server sent text outside any element during {step}: '{SmtpReply.Shorten(Excerpt(_scan))}'.");
+                            throw new StartTlsProtocolException($"The server sent text outside any element during {step}: '{ServerText.Shorten(Excerpt(_scan))}'.");
                         break;
                     case Scan.TagOpen:
                         if (c == '/') _state = Scan.EndTag;
@@ -232,7 +232,7 @@ namespace StartTlsTools.Protocols
                                 string tag = _pending.ToString(_elementStart, _scan - _elementStart + 1);
                                 string name = tag.Substring(2, tag.Length - 3).Trim();
                                 if (name.Length == 0 || !name.EndsWith("stream", StringComparison.Ordinal))
-                                    throw new StartTlsProtocolException($"The server sent an unexpected closing tag during {step}: '{SmtpReply.Shorten(tag)}'.");
+                                    throw new StartTlsProtocolException($"The server sent an unexpected closing tag during {step}: '{ServerText.Shorten(tag)}'.");
                                 Consume(_scan + 1);
                                 streamClosed = true;
                                 return null;
@@ -357,7 +357,7 @@ namespace StartTlsTools.Protocols
                     string closing = ReadName(text, ref i, step);
                     SkipSpace(text, ref i);
                     if (closing != name || i >= text.Length || text[i] != '>')
-                        throw new StartTlsProtocolException($"The server closed <{SmtpReply.Shorten(name)}> with </{SmtpReply.Shorten(closing)}> during {step}.");
+                        throw new StartTlsProtocolException($"The server closed <{ServerText.Shorten(name)}> with </{ServerText.Shorten(closing)}> during {step}.");
                     i++;
                     return element;
                 }
@@ -409,7 +409,7 @@ namespace StartTlsTools.Protocols
                     case "apos": sb.Append('\''); break;
                     default:
                         if (entity.StartsWith("#", StringComparison.Ordinal) && TryCharReference(entity, out string? value)) sb.Append(value);
-                        else throw new StartTlsProtocolException($"The server sent the entity '&{SmtpReply.Shorten(entity)};' during {step}; XMPP allows only the predefined ones.");
+                        else throw new StartTlsProtocolException($"The server sent the entity '&{ServerText.Shorten(entity)};' during {step}; XMPP allows only the predefined ones.");
                         break;
                 }
                 i = semicolon;
@@ -437,6 +437,6 @@ namespace StartTlsTools.Protocols
         }
 
         private static StartTlsProtocolException Malformed(string step, string text) =>
-            new StartTlsProtocolException($"The server sent malformed XML during {step}: '{SmtpReply.Shorten(text)}'.");
+            new StartTlsProtocolException($"The server sent malformed XML during {step}: '{ServerText.Shorten(text)}'.");
     }
 }

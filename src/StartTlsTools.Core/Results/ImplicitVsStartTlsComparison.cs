@@ -34,12 +34,15 @@ namespace StartTlsTools
         public string? StartTlsExposedHostName { get; set; }
         public string? StartTlsExposedSoftware { get; set; }
         public string? StartTlsExposedVersion { get; set; }
-        public string? StartTlsExposedCapabilities { get; set; }
+        public TextList? StartTlsExposedCapabilities { get; set; }
         public TlsProtocolVersion StartTlsTlsVersion { get; set; }
         public string? StartTlsCipherSuite { get; set; }
         public string? StartTlsCertificateThumbprint { get; set; }
         public bool? StartTlsCertificateValid { get; set; }
         public string? StartTlsCertificateError { get; set; }
+        /// <summary>Whether the STARTTLS port requires TLS before anything sensitive (see StartTlsResult.TlsRequired); null when not known.</summary>
+        public bool? StartTlsTlsRequired { get; set; }
+        public string? StartTlsTlsRequiredEvidence { get; set; }
 
         public int ImplicitPort { get; set; }
         public bool ImplicitReachable { get; set; }
@@ -56,12 +59,15 @@ namespace StartTlsTools
         public string? ImplicitExposedHostName { get; set; }
         public string? ImplicitExposedSoftware { get; set; }
         public string? ImplicitExposedVersion { get; set; }
-        public string? ImplicitExposedCapabilities { get; set; }
+        public TextList? ImplicitExposedCapabilities { get; set; }
         public TlsProtocolVersion ImplicitTlsVersion { get; set; }
         public string? ImplicitCipherSuite { get; set; }
         public string? ImplicitCertificateThumbprint { get; set; }
         public bool? ImplicitCertificateValid { get; set; }
         public string? ImplicitCertificateError { get; set; }
+        /// <summary>True when the implicit-TLS port was reached: nothing but the handshake is plaintext there.</summary>
+        public bool? ImplicitTlsRequired { get; set; }
+        public string? ImplicitTlsRequiredEvidence { get; set; }
 
         /// <summary>Null unless both sides reached TLS.</summary>
         public bool? SameCertificate { get; set; }

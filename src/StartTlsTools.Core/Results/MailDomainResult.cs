@@ -39,6 +39,9 @@ namespace StartTlsTools
         public StartTlsStatus? Status { get; set; }
         public string Reason { get; set; } = "";
         public bool? StartTlsOffered { get; set; }
+        /// <summary>Whether the MX refuses mail before STARTTLS (see StartTlsResult.TlsRequired); a public MX normally does not (RFC 3207 section 4).</summary>
+        public bool? TlsRequired { get; set; }
+        public string? TlsRequiredEvidence { get; set; }
         public TlsProtocolVersion? TlsVersion { get; set; }
         public string? CipherSuite { get; set; }
         /// <summary>PKIX: chain to the OS store or a given root, dates, and the MX name.</summary>

@@ -29,9 +29,9 @@ namespace StartTlsTools
         public string? EnhancedStatusCode { get; set; }
         public string? ReplyText { get; set; }
 
-        /// <summary>SASL mechanisms the EHLO reply offered before TLS (STARTTLS mode), joined with "; ".</summary>
-        public string? MechanismsBeforeTls { get; set; }
-        public string? MechanismsAfterTls { get; set; }
+        /// <summary>SASL mechanisms the EHLO reply offered before TLS (STARTTLS mode); null when it had no AUTH keyword.</summary>
+        public TextList? MechanismsBeforeTls { get; set; }
+        public TextList? MechanismsAfterTls { get; set; }
 
         /// <summary>The TLS part's outcome, as Test-StartTls would report it.</summary>
         public StartTlsStatus TlsStatus { get; set; }

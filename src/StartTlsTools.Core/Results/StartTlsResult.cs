@@ -1,14 +1,16 @@
 using System;
+using System.Security.Cryptography.X509Certificates;
 
 namespace StartTlsTools
 {
     /// <summary>
-    /// One test of one host and port. Flat and typed on purpose: every property is a scalar, so that
-    /// Export-Csv and ConvertTo-Json write it usefully. Lists are joined with "; ".
+    /// One test of one host and port. Flat and typed on purpose: every property is a scalar or a
+    /// <see cref="TextList"/>, so that Export-Csv writes readable cells ("; "-joined lists) and ConvertTo-Json arrays.
+    /// Every server-supplied string has its control characters made visible (<see cref="ServerText"/>).
     /// </summary>
     public sealed class StartTlsResult
     {
-        public const string ListSeparator = "; ";
+        public const string ListSeparator = TextList.Separator;
 
         public string HostName { get; set; } = "";
         public int Port { get; set; }
@@ -20,6 +22,21 @@ namespace StartTlsTools
         public StartTlsStatus Status { get; set; }
         /// <summary>Why the status is what it is, in one sentence.</summary>
         public string Reason { get; set; } = "";
+        /// <summary>With Status Unavailable: a rate limit, a block list, a policy refusal or the service closing.</summary>
+        public UnavailableKind? UnavailableKind { get; set; }
+        /// <summary>The block list the server named when it turned us away ("zen.spamhaus.org").</summary>
+        public string? BlockList { get; set; }
+
+        /// <summary>
+        /// Whether the server requires TLS before anything sensitive (login, mail, directory operations): true =
+        /// enforced, false = opportunistic (plaintext works, so stripping STARTTLS yields plaintext), null = unknown.
+        /// </summary>
+        public bool? TlsRequired { get; set; }
+        /// <summary>Why TlsRequired is what it is: what was sent and what the server answered, or why it is unknown.</summary>
+        public string? TlsRequiredEvidence { get; set; }
+        /// <summary>Signs that something on the path interfered with STARTTLS (a masked keyword, an "unrecognized" answer, plaintext after the go-ahead).</summary>
+        public StartTlsInterference Interference { get; set; }
+        public string? InterferenceEvidence { get; set; }
 
         /// <summary>Whether the server advertised STARTTLS; null in implicit-TLS mode or when never reached.</summary>
         public bool? StartTlsOffered { get; set; }
@@ -38,11 +55,17 @@ namespace StartTlsTools
         public bool? CertificateChainValid { get; set; }
         /// <summary>What was wrong with the certificate, in one sentence; null when it is valid.</summary>
         public string? CertificateError { get; set; }
-        /// <summary>Per chain element, leaf first: "[0] CN=...: NoError".</summary>
-        public string? CertificateChainStatus { get; set; }
+        /// <summary>Per chain element, leaf first: "[0] CN=...: NoError"; for people. Findings read CertificateChainProblems.</summary>
+        public TextList? CertificateChainStatus { get; set; }
+        /// <summary>
+        /// Every problem found on the chain, as flags (NoError when none). An untrusted root that is one of the roots the
+        /// user gave is not a problem; the leaf's own dates are reported by CertificateNotBefore/NotAfter and findings.
+        /// </summary>
+        public X509ChainStatusFlags CertificateChainProblems { get; set; }
         public string? CertificateSubject { get; set; }
         public string? CertificateIssuer { get; set; }
-        public string? CertificateSubjectAlternativeNames { get; set; }
+        /// <summary>"DNS:mail.example.com", "IP Address:192.0.2.1", ...</summary>
+        public TextList? CertificateSubjectAlternativeNames { get; set; }
         public string? CertificateThumbprint { get; set; }
         public DateTime? CertificateNotBefore { get; set; }
         public DateTime? CertificateNotAfter { get; set; }
@@ -53,8 +76,15 @@ namespace StartTlsTools
 
         /// <summary>The server's greeting, all lines joined.</summary>
         public string? Banner { get; set; }
-        public string? CapabilitiesBeforeTls { get; set; }
-        public string? CapabilitiesAfterTls { get; set; }
+        /// <summary>What the banner gives away before TLS (read heuristically): the server's host name, software and version.</summary>
+        public string? BannerHostName { get; set; }
+        public string? BannerSoftware { get; set; }
+        public string? BannerSoftwareVersion { get; set; }
+        /// <summary>The client's own address as the server repeated it in plaintext (Exim's "Hello x [203.0.113.7]").</summary>
+        public string? EchoedClientAddress { get; set; }
+        /// <summary>The capabilities as the server listed them before TLS; null when none were read.</summary>
+        public TextList? CapabilitiesBeforeTls { get; set; }
+        public TextList? CapabilitiesAfterTls { get; set; }
 
         public DateTimeOffset StartedAt { get; set; }
         public double? ConnectMs { get; set; }

@@ -18,6 +18,8 @@ namespace StartTlsTools
         Timeout,
         ProtocolError,
         Cancelled,
+        /// <summary>The server turned the connection away (421/554 greeting, block list, rate limit): see Reason.</summary>
+        Unavailable,
     }
 
     /// <summary>One accepted (version, cipher suite) pair. Flat, for Export-Csv and ConvertTo-Json.</summary>

@@ -20,13 +20,16 @@ namespace StartTlsTools.Tls
             result.CertificateDaysToExpiry = (int)Math.Floor((leaf.NotAfter.ToUniversalTime() - nowUtc).TotalDays);
             result.CertificateSignatureAlgorithm = leaf.SignatureAlgorithm.FriendlyName ?? leaf.SignatureAlgorithm.Value;
             (result.CertificateKeyAlgorithm, result.CertificateKeySize) = DescribeKey(leaf);
-            result.CertificateSubjectAlternativeNames = string.Join(StartTlsResult.ListSeparator, HostnameMatcher.ReadSubjectAltNames(leaf).Describe());
+            result.CertificateSubjectAlternativeNames = new TextList(HostnameMatcher.ReadSubjectAltNames(leaf).Describe());
 
             bool nameOk = HostnameMatcher.Matches(leaf, host);
             result.HostnameMatches = nameOk;
-            var (chainOk, chainStatus, chainError) = ValidateChain(leaf, presentedChain, trustedRoots, nowUtc);
-            result.CertificateChainValid = chainOk;
-            result.CertificateChainStatus = chainStatus;
+            ChainVerdict chain = ValidateChain(leaf, presentedChain, trustedRoots, nowUtc);
+            result.CertificateChainValid = chain.Ok;
+            result.CertificateChainStatus = chain.Elements;
+            result.CertificateChainProblems = chain.Problems;
+            string chainError = chain.Error;
+            bool chainOk = chain.Ok;
             bool inDates = nowUtc >= leaf.NotBefore.ToUniversalTime() && nowUtc <= leaf.NotAfter.ToUniversalTime();
 
             var problems = new List<string>();
@@ -52,30 +55,75 @@ namespace StartTlsTools.Tls
             return (oid.FriendlyName ?? oid.Value ?? "unknown", null);
         }
 
+        /// <summary>What chain building concluded: typed flags for the findings, element descriptions for people.</summary>
+        private sealed class ChainVerdict
+        {
+            public bool Ok { get; set; }
+            public X509ChainStatusFlags Problems { get; set; }
+            public TextList Elements { get; set; } = TextList.Empty;
+            public string Error { get; set; } = "";
+        }
+
+        /// <summary>Trust problems (the chain ends nowhere we trust) and the dates, which the date checks report on their own.</summary>
+        private const X509ChainStatusFlags TrustOrTime =
+            X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.NotTimeValid;
+
         /// <summary>
-        /// Builds the chain against the OS store; when that fails only for trust and the user gave extra roots,
-        /// builds again with those roots and accepts the chain only if it ends in one of them.
+        /// Builds the chain against the OS store. When that fails only for trust or dates and the user gave extra roots,
+        /// builds again with those roots: a chain that ends in one of them is trusted (its root's UntrustedRoot is then
+        /// no problem), and only what remains (an expired leaf, say) counts against it.
         /// </summary>
-        private static (bool Ok, string Status, string Error) ValidateChain(X509Certificate2 leaf, X509Certificate2Collection presented,
+        private static ChainVerdict ValidateChain(X509Certificate2 leaf, X509Certificate2Collection presented,
             X509Certificate2Collection trustedRoots, DateTime nowUtc)
         {
+            ChainVerdict osStore;
             using (var chain = NewChain(presented, nowUtc))
             {
-                if (chain.Build(leaf)) return (true, Describe(chain), "");
-                if (trustedRoots.Count == 0 || !OnlyTrustProblems(chain)) return (false, Describe(chain), Summarize(chain));
+                bool built = chain.Build(leaf);
+                X509ChainStatusFlags problems = Flags(chain, anchoredInUserRoot: false);
+                if (built) return Verdict(chain, true, problems, "", "");
+                osStore = Verdict(chain, false, problems, Summarize(problems), "");
+                if (trustedRoots.Count == 0 || (problems & ~TrustOrTime) != 0) return osStore;
             }
             using (var chain = NewChain(presented, nowUtc))
             {
                 chain.ChainPolicy.ExtraStore.AddRange(trustedRoots);
                 chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
-                bool built = chain.Build(leaf);
+                chain.Build(leaf);
                 var root = chain.ChainElements.Count > 0 ? chain.ChainElements[chain.ChainElements.Count - 1].Certificate : null;
                 bool anchored = root != null && trustedRoots.Cast<X509Certificate2>().Any(t => t.Thumbprint == root.Thumbprint);
-                string status = Describe(chain);
-                if (built && anchored && OnlyTrustProblems(chain)) return (true, status + " (anchored in a trusted root given by the user)", "");
-                return (false, status, anchored ? Summarize(chain) : "the chain does not end in the OS store or in a trusted root given by the user");
+                if (!anchored)
+                {
+                    // Not through the user's roots either: the OS store's view stands.
+                    osStore.Error = "the chain does not end in the OS store or in a trusted root given by the user";
+                    return osStore;
+                }
+                X509ChainStatusFlags problems = Flags(chain, anchoredInUserRoot: true);
+                const string note = " (anchored in a trusted root given by the user)";
+                return problems == X509ChainStatusFlags.NoError
+                    ? Verdict(chain, true, problems, "", note)
+                    : Verdict(chain, false, problems, Summarize(problems), note);
             }
         }
+
+        /// <summary>Every flag on the chain and its elements; a user-given root's UntrustedRoot is dropped when the chain ends in it.</summary>
+        private static X509ChainStatusFlags Flags(X509Chain chain, bool anchoredInUserRoot)
+        {
+            X509ChainStatusFlags flags = X509ChainStatusFlags.NoError;
+            foreach (X509ChainStatus status in chain.ChainStatus) flags |= status.Status;
+            foreach (X509ChainElement element in chain.ChainElements)
+                foreach (X509ChainStatus status in element.ChainElementStatus) flags |= status.Status;
+            if (anchoredInUserRoot) flags &= ~(X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain);
+            return flags;
+        }
+
+        private static ChainVerdict Verdict(X509Chain chain, bool ok, X509ChainStatusFlags problems, string error, string note) => new ChainVerdict
+        {
+            Ok = ok,
+            Problems = problems,
+            Elements = Describe(chain, note),
+            Error = error,
+        };
 
         private static X509Chain NewChain(X509Certificate2Collection presented, DateTime nowUtc)
         {
@@ -87,10 +135,8 @@ namespace StartTlsTools.Tls
             return chain;
         }
 
-        private static bool OnlyTrustProblems(X509Chain chain) =>
-            chain.ChainStatus.All(s => s.Status == X509ChainStatusFlags.UntrustedRoot || s.Status == X509ChainStatusFlags.PartialChain || s.Status == X509ChainStatusFlags.NoError);
-
-        private static string Describe(X509Chain chain)
+        /// <summary>"[0] CN=mail.example.com: NoError", one item per element, leaf first.</summary>
+        private static TextList Describe(X509Chain chain, string note)
         {
             var parts = new List<string>();
             for (int i = 0; i < chain.ChainElements.Count; i++)
@@ -102,15 +148,15 @@ namespace StartTlsTools.Tls
                 parts.Add($"[{i}] {element.Certificate.Subject}: {flags}");
             }
             if (parts.Count == 0) parts.Add(string.Join(",", chain.ChainStatus.Select(s => s.Status.ToString())));
-            return string.Join(" | ", parts);
+            if (note.Length > 0 && parts.Count > 0) parts[parts.Count - 1] += note;
+            return new TextList(parts);
         }
 
-        private static string Summarize(X509Chain chain)
+        private static string Summarize(X509ChainStatusFlags problems)
         {
-            var flags = chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct().ToList();
-            if (flags.Contains(X509ChainStatusFlags.UntrustedRoot) || flags.Contains(X509ChainStatusFlags.PartialChain))
-                return "the chain does not end in a trusted root (" + string.Join(", ", flags) + ")";
-            return "the chain did not validate (" + string.Join(", ", flags) + ")";
+            if ((problems & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0)
+                return "the chain does not end in a trusted root (" + problems + ")";
+            return "the chain did not validate (" + problems + ")";
         }
 
         private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);

@@ -15,6 +15,9 @@ namespace StartTlsTools.Transport
         /// <summary>4: enough parallelism to finish a full scan quickly, far below Postfix's default of 100 smtpd processes.</summary>
         public const int DefaultMaxPerHost = 4;
 
+        /// <summary>The process-wide limiter for connections that are extra to a test (the enforcement probe).</summary>
+        public static readonly HostConnectionLimiter Shared = new HostConnectionLimiter();
+
         private readonly Dictionary<string, HostState> _hosts = new Dictionary<string, HostState>(StringComparer.OrdinalIgnoreCase);
 
         public HostConnectionLimiter(int maxPerHost = DefaultMaxPerHost, TimeSpan minimumInterval = default)

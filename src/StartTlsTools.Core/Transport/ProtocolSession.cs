@@ -26,6 +26,8 @@ namespace StartTlsTools.Transport
         private int _start;
         private int _end;
         private int _closedFlag;
+        private int _writes;
+        private HandshakeBytesRecorder? _handshakeBytes;
 
         public ProtocolSession(Stream stream, Action abort, TimeSpan stepTimeout, CancellationToken cancel,
             TranscriptRecorder transcript, int maxLineLength = DefaultMaxLineLength)
@@ -40,10 +42,26 @@ namespace StartTlsTools.Transport
         }
 
         /// <summary>A session that owns a connected socket: aborting a step or disposing the session closes it.</summary>
-        public static ProtocolSession OverSocket(System.Net.Sockets.Socket socket, TimeSpan stepTimeout, CancellationToken cancel, TranscriptRecorder transcript) =>
-            new ProtocolSession(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), socket.Dispose, stepTimeout, cancel, transcript);
+        public static ProtocolSession OverSocket(System.Net.Sockets.Socket socket, TimeSpan stepTimeout, CancellationToken cancel, TranscriptRecorder transcript,
+            TimeSpan? greetingTimeout = null) =>
+            new ProtocolSession(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), socket.Dispose, stepTimeout, cancel, transcript)
+            {
+                GreetingTimeout = greetingTimeout,
+            };
 
         public TimeSpan StepTimeout { get; }
+
+        /// <summary>
+        /// How long to wait for the server's first words (its greeting) before the client has said anything: tarpits and
+        /// greet-pause hold a greeting back on purpose, and RFC 5321 section 4.5.3.2 gives clients 5 minutes for it. Null
+        /// means the step timeout; it is never shorter than the step timeout.
+        /// </summary>
+        public TimeSpan? GreetingTimeout { get; set; }
+
+        /// <summary>True until the client writes its first command: reads then wait for a greeting.</summary>
+        public bool AwaitingGreeting => _writes == 0;
+
+        private TimeSpan ReadTimeout => AwaitingGreeting && GreetingTimeout is TimeSpan greeting && greeting > StepTimeout ? greeting : StepTimeout;
         public int MaxLineLength { get; }
         public TranscriptRecorder Transcript { get; }
         public bool IsTls { get; private set; }
@@ -66,7 +84,7 @@ namespace StartTlsTools.Transport
         public SslStream? TlsStream => _stream as SslStream;
 
         /// <summary>Reads one line (LF-terminated, CR stripped). Throws StartTlsProtocolException past MaxLineLength.</summary>
-        public Task<string> ReadLineAsync(string step) => RunStepAsync(step, async token =>
+        public Task<string> ReadLineAsync(string step) => RunReadAsync(step, async token =>
         {
             while (true)
             {
@@ -75,7 +93,8 @@ namespace StartTlsTools.Transport
                 {
                     int length = lf - _start;
                     if (length > 0 && _buffer[lf - 1] == (byte)'\r') length--;
-                    string line = Utf8.GetString(_buffer, _start, length);
+                    // Server text is inert from here on: no control character reaches a dialect, a result or a console.
+                    string line = ServerText.Inert(Utf8.GetString(_buffer, _start, length));
                     _start = lf + 1;
                     Transcript.Add(TranscriptDirection.Server, Phase, line);
                     return line;
@@ -99,7 +118,7 @@ namespace StartTlsTools.Transport
         /// line-based (XMPP's XML stream) and keep their own bounds. At most the session's buffer size per call. The
         /// caller records what it parsed in the transcript.
         /// </summary>
-        public Task<byte[]> ReadAvailableAsync(string step) => RunStepAsync(step, async token =>
+        public Task<byte[]> ReadAvailableAsync(string step) => RunReadAsync(step, async token =>
         {
             if (_end == _start) await FillAsync(step, token).ConfigureAwait(false);
             var result = new byte[_end - _start];
@@ -139,7 +158,7 @@ namespace StartTlsTools.Transport
         }
 
         /// <summary>Reads exactly <paramref name="count"/> bytes, already checked against the caller's bound.</summary>
-        private Task<byte[]> ReadExactlyAsync(int count, string step) => RunStepAsync(step, async token =>
+        private Task<byte[]> ReadExactlyAsync(int count, string step) => RunReadAsync(step, async token =>
         {
             var result = new byte[count];
             int copied = 0;
@@ -165,6 +184,7 @@ namespace StartTlsTools.Transport
         /// <summary>Sends bytes exactly as given, in one write (one TCP segment where the stack allows).</summary>
         public Task WriteAsync(byte[] bytes, string step, string shownAs) => RunStepAsync(step, async token =>
         {
+            _writes++;
             Transcript.Add(TranscriptDirection.Client, Phase, shownAs);
             if (!IsTls)
             {
@@ -191,6 +211,9 @@ namespace StartTlsTools.Transport
             return WriteAsync(Utf8.GetBytes(line + "\r\n" + injected + "\r\n"), step, line + " + (injected) " + injected);
         }
 
+        /// <summary>How many bytes have been read from the connection but not yet consumed by a dialect.</summary>
+        public int BufferedBytes => _end - _start;
+
         /// <summary>The plaintext bytes read but not yet consumed, as text (for evidence; it does not consume them).</summary>
         public string PeekBufferedText() => Utf8.GetString(_buffer, _start, _end - _start);
 
@@ -202,11 +225,19 @@ namespace StartTlsTools.Transport
             return discarded;
         }
 
+        /// <summary>
+        /// The first bytes the server sent during the TLS handshake (at most <see cref="HandshakeBytesRecorder.Capacity"/>);
+        /// empty before a handshake or when the server sent nothing. Non-TLS bytes here mean something answered in plaintext.
+        /// </summary>
+        public byte[] FirstHandshakeBytesReceived => _handshakeBytes?.Recorded ?? new byte[0];
+
         /// <summary>Runs the TLS handshake over this connection. The certificate is recorded, never silently trusted: the caller validates it.</summary>
         public async Task UpgradeToTlsAsync(string targetHost, string step)
         {
             if (IsTls) throw new InvalidOperationException("The session is already in TLS.");
-            var ssl = new SslStream(_stream, false, RecordPeerCertificate);
+            // The first bytes the handshake reads tell a TLS answer from plaintext sent where TLS must be (a middlebox).
+            _handshakeBytes = new HandshakeBytesRecorder(_stream);
+            var ssl = new SslStream(_handshakeBytes, false, RecordPeerCertificate);
             try
             {
                 await RunStepAsync(step, async _ =>
@@ -224,6 +255,7 @@ namespace StartTlsTools.Transport
             {
                 throw new TlsHandshakeFailedException("The TLS handshake failed: " + ex.Message, ex);
             }
+            _handshakeBytes.StopRecording();
             _stream = ssl;
             IsTls = true;
             Transcript.Add(TranscriptDirection.Client, TranscriptPhase.Tls, "(TLS handshake complete)");
@@ -268,17 +300,25 @@ namespace StartTlsTools.Transport
             _end += n;
         }
 
+        /// <summary>A read: under the greeting timeout while the server has its first turn, else the step timeout.</summary>
+        private Task<T> RunReadAsync<T>(string step, Func<CancellationToken, Task<T>> action)
+        {
+            return RunStepAsync(step, action, ReadTimeout, AwaitingGreeting);
+        }
+
         /// <summary>
         /// Runs one network step under the step timeout and the caller's cancellation. Either aborts the
         /// connection (the only portable way to unblock a read on .NET Framework) and surfaces as
         /// StepTimeoutException or OperationCanceledException.
         /// </summary>
-        public async Task<T> RunStepAsync<T>(string step, Func<CancellationToken, Task<T>> action)
+        public Task<T> RunStepAsync<T>(string step, Func<CancellationToken, Task<T>> action) => RunStepAsync(step, action, StepTimeout, false);
+
+        private async Task<T> RunStepAsync<T>(string step, Func<CancellationToken, Task<T>> action, TimeSpan timeout, bool greeting)
         {
             _cancel.ThrowIfCancellationRequested();
             using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_cancel))
             {
-                cts.CancelAfter(StepTimeout);
+                cts.CancelAfter(timeout);
                 using (cts.Token.Register(Abort))
                 {
                     try
@@ -289,7 +329,7 @@ namespace StartTlsTools.Transport
                     catch (Exception) when (cts.IsCancellationRequested)
                     {
                         _cancel.ThrowIfCancellationRequested();
-                        throw new StepTimeoutException(step, StepTimeout);
+                        throw greeting ? StepTimeoutException.Greeting(step, timeout) : new StepTimeoutException(step, timeout);
                     }
                     catch (IOException ex)
                     {

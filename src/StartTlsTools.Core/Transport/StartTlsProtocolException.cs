@@ -13,16 +13,29 @@ namespace StartTlsTools.Transport
         public StartTlsProtocolException(string message, Exception inner) : base(message, inner) { }
     }
 
-    /// <summary>A network step ran past its timeout.</summary>
+    /// <summary>A network step ran past its timeout. The message names the step and the parameter that sets its limit.</summary>
     internal sealed class StepTimeoutException : Exception
     {
         public StepTimeoutException(string step, TimeSpan timeout)
-            : base($"No answer to {step} within {timeout.TotalSeconds:0.#} s.")
+            : this(step, $"Timed out after {timeout.TotalSeconds:0.#} s waiting for {step}: raise -TimeoutSeconds (CLI: --timeout), the limit for each network step.", false)
         {
-            Step = step;
         }
 
+        private StepTimeoutException(string step, string message, bool greeting) : base(message)
+        {
+            Step = step;
+            WhileAwaitingGreeting = greeting;
+        }
+
+        /// <summary>The server did not greet in time: a tarpit or greet-pause, or a dead service. Its own limit and advice.</summary>
+        public static StepTimeoutException Greeting(string step, TimeSpan timeout) =>
+            new StepTimeoutException(step,
+                $"Timed out after {timeout.TotalSeconds:0.#} s waiting for {step}: the server had not greeted yet. Tarpits and greet-pause " +
+                "hold the greeting back on purpose (RFC 5321 section 4.5.3.2 gives clients 5 minutes): raise -GreetingTimeoutSeconds (CLI: --greeting-timeout).",
+                true);
+
         public string Step { get; }
+        public bool WhileAwaitingGreeting { get; }
     }
 
     /// <summary>The server closed or reset the connection in the middle of a step.</summary>

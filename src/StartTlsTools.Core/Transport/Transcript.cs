@@ -43,7 +43,8 @@ namespace StartTlsTools.Transport
 
         public void Add(TranscriptDirection direction, TranscriptPhase phase, string text)
         {
-            if (_entries.Count < MaxEntries) _entries.Add(new TranscriptEntry(_clock.Elapsed, direction, phase, text));
+            // Server text (and anything else) is inert in the transcript: it is shown on consoles and written to files.
+            if (_entries.Count < MaxEntries) _entries.Add(new TranscriptEntry(_clock.Elapsed, direction, phase, ServerText.Inert(text)));
         }
 
         public override string ToString()

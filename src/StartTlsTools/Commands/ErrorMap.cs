@@ -14,6 +14,8 @@ namespace StartTlsTools.Commands
                 case StartTlsStatus.Success: return null;
                 case StartTlsStatus.NotOffered: return ("StartTlsNotOffered", ErrorCategory.NotEnabled);
                 case StartTlsStatus.Refused: return ("StartTlsRefused", ErrorCategory.ResourceUnavailable);
+                // The server turned the session away (421/554, a block list, a rate limit): not a STARTTLS verdict at all.
+                case StartTlsStatus.Unavailable: return ("ServerUnavailable", ErrorCategory.ConnectionError);
                 case StartTlsStatus.HandshakeFailed: return ("TlsHandshakeFailed", ErrorCategory.SecurityError);
                 case StartTlsStatus.NameResolutionFailed: return ("NameResolutionFailed", ErrorCategory.ObjectNotFound);
                 case StartTlsStatus.ConnectFailed: return ("ConnectFailed", ErrorCategory.ConnectionError);
@@ -53,6 +55,7 @@ namespace StartTlsTools.Commands
                 case TlsCapabilityStatus.NoTls: return ("TlsNotAccepted", ErrorCategory.NotEnabled);
                 case TlsCapabilityStatus.NotOffered: return For(StartTlsStatus.NotOffered);
                 case TlsCapabilityStatus.Refused: return For(StartTlsStatus.Refused);
+                case TlsCapabilityStatus.Unavailable: return For(StartTlsStatus.Unavailable);
                 case TlsCapabilityStatus.NameResolutionFailed: return For(StartTlsStatus.NameResolutionFailed);
                 case TlsCapabilityStatus.ConnectFailed: return For(StartTlsStatus.ConnectFailed);
                 case TlsCapabilityStatus.Timeout: return For(StartTlsStatus.Timeout);

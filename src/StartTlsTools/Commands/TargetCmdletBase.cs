@@ -28,6 +28,11 @@ namespace StartTlsTools.Commands
         [ValidateRange(TargetOptions.MinTimeoutSeconds, TargetOptions.MaxTimeoutSeconds)]
         public int TimeoutSeconds { get; set; } = TargetOptions.DefaultTimeoutSeconds;
 
+        /// <summary>How long to wait for the server's greeting, which tarpits and greet-pause delay on purpose (RFC 5321 allows 5 minutes).</summary>
+        [Parameter]
+        [ValidateRange(TargetOptions.MinTimeoutSeconds, TargetOptions.MaxTimeoutSeconds)]
+        public int GreetingTimeoutSeconds { get; set; } = TargetOptions.DefaultGreetingTimeoutSeconds;
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? EhloName { get; set; }
@@ -41,6 +46,7 @@ namespace StartTlsTools.Commands
             options.HostName = HostName;
             options.Port = Port == 0 ? (int?)null : Port;
             options.Timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+            options.GreetingTimeout = TimeSpan.FromSeconds(GreetingTimeoutSeconds);
             options.EhloName = EhloName;
             if (TrustedRootCertificate != null) options.TrustedRoots.AddRange(TrustedRootCertificate);
             return options;

@@ -23,6 +23,10 @@ namespace StartTlsTools.Commands
         [Parameter(ParameterSetName = DefaultSet)]
         public SwitchParameter IncludeTranscript { get; set; }
 
+        /// <summary>Learns whether TLS is required (TlsRequired) on a second, harmless plaintext connection when the dialogue does not show it.</summary>
+        [Parameter]
+        public SwitchParameter CheckEnforcement { get; set; }
+
         /// <summary>A certificate expiring within this many days is reported as the CertificateExpiringSoon finding; 0 turns that off.</summary>
         [Parameter]
         [ValidateRange(0, FindingOptions.MaxExpiryWarningDays)]
@@ -47,6 +51,7 @@ namespace StartTlsTools.Commands
             {
                 ImplicitTls = ImplicitTls.IsPresent,
                 IncludeTranscript = IncludeTranscript.IsPresent,
+                CheckEnforcement = CheckEnforcement.IsPresent,
                 ExpiryWarningDays = ExpiryWarningDays,
             });
             var problems = new System.Collections.Generic.List<string>(options.Validate());

@@ -30,7 +30,25 @@ namespace StartTlsTools.Tests.Cmdlets
             Assert.Equal(typeof(StartTlsResult).GetProperties().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal), names);
             Assert.Equal("Success", json.RootElement.GetProperty("Status").GetString());
             Assert.Equal("Tls13", json.RootElement.GetProperty("TlsVersion").GetString());
-            Assert.Contains("STARTTLS", json.RootElement.GetProperty("CapabilitiesBeforeTls").GetString());
+            // Lists are JSON arrays, item by item.
+            Assert.Equal(System.Text.Json.JsonValueKind.Array, json.RootElement.GetProperty("CapabilitiesBeforeTls").ValueKind);
+            Assert.Contains("STARTTLS", json.RootElement.GetProperty("CapabilitiesBeforeTls").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        [Fact]
+        public void Check_enforcement_and_greeting_timeout_are_options_of_test()
+        {
+            var (exit, output, error) = Run("test", "localhost", "-p", "Submission", "--port", Lab.Current.LivePort("LAB_SUBMISSION_PORT").ToString(),
+                "--trusted-root", Lab.Current["LAB_CA"], "--ehlo-name", "client.lab.test", "--check-enforcement", "--greeting-timeout", "30", "--json");
+
+            Assert.True(exit == 0, error + output);
+            using var json = JsonDocument.Parse(output);
+            Assert.True(json.RootElement.GetProperty("TlsRequired").GetBoolean());
+            Assert.Contains("530", json.RootElement.GetProperty("TlsRequiredEvidence").GetString());
+
+            var (badExit, _, badError) = Run("test", "localhost", "--greeting-timeout", "0");
+            Assert.Equal(2, badExit);
+            Assert.Contains("GreetingTimeout", badError);
         }
 
         [Fact]

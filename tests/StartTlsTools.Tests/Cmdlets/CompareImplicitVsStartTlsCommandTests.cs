@@ -96,7 +96,7 @@ namespace StartTlsTools.Tests.Cmdlets
         [Fact]
         public void Results_are_flat_for_export_csv()
         {
-            var scalars = new[] { typeof(string), typeof(bool), typeof(int), typeof(long), typeof(double), typeof(DateTime), typeof(DateTimeOffset) };
+            var scalars = new[] { typeof(string), typeof(bool), typeof(int), typeof(long), typeof(double), typeof(DateTime), typeof(DateTimeOffset), typeof(TextList) };
             foreach (var type in new[] { typeof(ImplicitVsStartTlsComparison), typeof(SmtpAuthResult) })
                 foreach (var property in type.GetProperties())
                 {

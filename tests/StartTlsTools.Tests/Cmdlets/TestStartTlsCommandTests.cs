@@ -123,6 +123,59 @@ namespace StartTlsTools.Tests.Cmdlets
         }
 
         [Fact]
+        public void Check_enforcement_reaches_the_engine()
+        {
+            var output = new RecordingOutput();
+            var command = LabCommand(StartTlsProtocol.Submission, "LAB_SUBMISSION_PORT");
+            command.CheckEnforcement = true;
+            command.InvokeForTest(output);
+            var result = Assert.IsType<StartTlsResult>(Assert.Single(output.Objects));
+            Assert.True(result.TlsRequired, result.TlsRequiredEvidence);
+
+            var without = new RecordingOutput();
+            LabCommand(StartTlsProtocol.Submission, "LAB_SUBMISSION_PORT").InvokeForTest(without);
+            Assert.Null(Assert.IsType<StartTlsResult>(Assert.Single(without.Objects)).TlsRequired);
+        }
+
+        [Fact]
+        public async Task A_server_that_turns_us_away_is_its_own_error_never_StartTlsRefused()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var server = Task.Run(async () =>
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+                var stream = client.GetStream();
+                byte[] greeting = System.Text.Encoding.ASCII.GetBytes("554 5.7.1 Client host blocked using zen.spamhaus.org\r\n");
+                await stream.WriteAsync(greeting);
+                _ = await stream.ReadAsync(new byte[64]); // QUIT, or the close: either ends the script
+            });
+            var output = new RecordingOutput();
+            new TestStartTlsCommand { HostName = "127.0.0.1", Port = ((IPEndPoint)listener.LocalEndpoint).Port, EhloName = "client.test" }.InvokeForTest(output);
+            await server;
+
+            var result = Assert.IsType<StartTlsResult>(Assert.Single(output.Objects));
+            Assert.Equal(StartTlsStatus.Unavailable, result.Status);
+            Assert.Equal(UnavailableKind.BlockListed, result.UnavailableKind);
+            var error = Assert.Single(output.Errors);
+            Assert.Equal("ServerUnavailable", error.Id);
+            Assert.Equal(ErrorCategory.ConnectionError, error.Category);
+            Assert.Contains("zen.spamhaus.org", error.Message);
+        }
+
+        [Fact]
+        public void Greeting_timeout_is_validated_before_any_connection()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var output = new RecordingOutput();
+            new TestStartTlsCommand { HostName = "127.0.0.1", Port = ((IPEndPoint)listener.LocalEndpoint).Port, GreetingTimeoutSeconds = 0 }.InvokeForTest(output);
+            Assert.Equal("InvalidParameter", Assert.Single(output.Errors).Id);
+            Assert.Contains("GreetingTimeout", output.Errors[0].Message);
+            Assert.False(listener.Pending());
+        }
+
+        [Fact]
         public async Task StopProcessing_cancels_a_test_in_flight()
         {
             using var listener = new TcpListener(IPAddress.Loopback, 0);

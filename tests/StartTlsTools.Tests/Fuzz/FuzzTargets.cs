@@ -373,7 +373,11 @@ namespace StartTlsTools.Tests.Fuzz
             PlainPhaseOutcome plain = await dialect.NegotiateStartTlsAsync(session, context);
             Check(plain.Banner != null && plain.Capabilities != null, "a null banner or capability list");
             Check(plain.StopStatus == null || plain.StopStatus == StartTlsStatus.NotOffered || plain.StopStatus == StartTlsStatus.Refused
-                  || plain.StopStatus == StartTlsStatus.ProtocolError, $"stop status {plain.StopStatus}");
+                  || plain.StopStatus == StartTlsStatus.ProtocolError || plain.StopStatus == StartTlsStatus.Unavailable, $"stop status {plain.StopStatus}");
+            // A refusal carries its kind, and only a refusal does; interference is never claimed without evidence.
+            Check((plain.StopStatus == StartTlsStatus.Unavailable) == (plain.Unavailable != null), "an Unavailable stop without its kind, or a kind without the stop");
+            Check((plain.Interference == StartTlsInterference.None) == (plain.InterferenceEvidence == null), "interference without evidence, or evidence without interference");
+            Check(plain.Enforcement == null || plain.Enforcement.Evidence.Length > 0, "an enforcement verdict without evidence");
             Check((plain.StopStatus == null) == (plain.StopReason == null), "a stop status without a reason, or a reason without one");
             Check(plain.StopStatus != null || (plain.StartTlsOffered && plain.StartTlsReply != null), "agreed to TLS without an offer and a reply");
             c.Parsed++;

@@ -126,7 +126,7 @@ namespace StartTlsTools.Tests.Hostile
             outcome.AssertFinished(StartTlsStatus.HandshakeFailed, "TLS handshake");
             Assert.Equal(okPacket.Length, outcome.Result.PlaintextBytesDiscardedAtUpgrade);
             Assert.Equal("8.0.36", outcome.Result.Banner);
-            Assert.Contains("CLIENT_SSL", outcome.Result.CapabilitiesBeforeTls);
+            Assert.Contains("CLIENT_SSL", outcome.Result.CapabilitiesBeforeTls!);
         }
 
         [Theory]

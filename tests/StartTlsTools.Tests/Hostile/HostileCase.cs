@@ -26,8 +26,10 @@ namespace StartTlsTools.Tests.Hostile
             return bytes;
         }
 
+        /// <param name="greetingTimeout">The wait for the greeting; the step timeout unless a case tests the greeting wait itself.</param>
         public static async Task<HostileOutcome> RunAsync(Func<HostileConnection, CancellationToken, Task> script,
-            StartTlsProtocol protocol = StartTlsProtocol.Smtp, TimeSpan? timeout = null, CancellationToken cancel = default)
+            StartTlsProtocol protocol = StartTlsProtocol.Smtp, TimeSpan? timeout = null, CancellationToken cancel = default,
+            TimeSpan? greetingTimeout = null, bool checkEnforcement = false)
         {
             var descriptorsBefore = OpenDescriptors.Snapshot();
             StartTlsResult? result = null;
@@ -42,7 +44,9 @@ namespace StartTlsTools.Tests.Hostile
                     Protocol = protocol,
                     EhloName = "client.test",
                     Timeout = timeout ?? DefaultTimeout,
+                    GreetingTimeout = greetingTimeout ?? timeout ?? DefaultTimeout,
                     IncludeTranscript = true,
+                    CheckEnforcement = checkEnforcement,
                 };
                 try
                 {

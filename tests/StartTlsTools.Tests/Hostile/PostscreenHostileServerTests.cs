@@ -72,7 +72,7 @@ namespace StartTlsTools.Tests.Hostile
             Assert.True(overTlsEhloSeen, "The client should have said EHLO again over TLS.");
             Assert.Equal("EHLO client.test", outcome.ClientLines.First());
             Assert.Contains("almost there", outcome.Result.Banner);
-            Assert.Equal("PIPELINING; AUTH PLAIN", outcome.Result.CapabilitiesAfterTls);
+            Assert.Equal(new[] { "PIPELINING", "AUTH PLAIN" }, outcome.Result.CapabilitiesAfterTls!);
             Assert.Equal(TlsProtocolVersion.Tls13, outcome.Result.TlsVersion);
             // The fake's certificate is self-signed and untrusted: a finding, not a failure of the upgrade.
             Assert.Contains("CertificateSelfSigned", outcome.Result.FindingIds);

@@ -167,7 +167,7 @@ namespace StartTlsTools.Tests.Hostile
             Assert.Equal(SmtpAuthStatus.RefusedWithoutTls, result.Status);
             Assert.Equal(StartTlsStatus.NotOffered, result.TlsStatus);
             Assert.False(result.CredentialsSent);
-            Assert.Equal("PLAIN", result.MechanismsBeforeTls);
+            Assert.Equal(new[] { "PLAIN" }, result.MechanismsBeforeTls!);
             Assert.Equal(new[] { "EHLO client.example", "QUIT" }, received);
         }
     }

@@ -40,7 +40,7 @@ namespace StartTlsTools.Tests.Hostile
         {
             var outcome = await HostileCase.RunAsync((client, cancel) => Task.Delay(Timeout.Infinite, cancel));
 
-            outcome.AssertFinished(StartTlsStatus.Timeout, "greeting");
+            outcome.AssertFinished(StartTlsStatus.Timeout, "greeting", "-GreetingTimeoutSeconds");
             Assert.Null(outcome.Result.Banner);
         }
 
@@ -143,6 +143,10 @@ namespace StartTlsTools.Tests.Hostile
 
             outcome.AssertFinished(StartTlsStatus.HandshakeFailed, "TLS handshake");
             Assert.Equal(0, outcome.Result.PlaintextBytesDiscardedAtUpgrade); // it came after the upgrade began
+            // Plaintext where the ServerHello belongs: the go-ahead was not followed by TLS.
+            Assert.Equal(StartTlsInterference.NonTlsAfterGoAhead, outcome.Result.Interference);
+            Assert.Contains("500 5.5.1 This is not TLS", outcome.Result.InterferenceEvidence);
+            Assert.Contains(outcome.Result.Findings, f => f.Id == FindingAnalyzer.StartTlsStripped);
         }
 
         [Fact]
@@ -163,6 +167,8 @@ namespace StartTlsTools.Tests.Hostile
 
             outcome.AssertFinished(StartTlsStatus.HandshakeFailed, "TLS handshake");
             Assert.True(sawClientHello, "The client should have started the handshake with a ClientHello record.");
+            // An alert is TLS: the server refused the handshake itself, nothing interfered.
+            Assert.Equal(StartTlsInterference.None, outcome.Result.Interference);
         }
 
         [Fact]

@@ -69,7 +69,7 @@ namespace StartTlsTools.Tests.Integration
             Assert.Contains(software, c.StartTlsExposedBanner);
             Assert.Equal(software, c.StartTlsExposedSoftware);
             Assert.Equal(host, c.StartTlsExposedHostName);
-            Assert.Contains(startTlsKeyword, c.StartTlsExposedCapabilities);
+            Assert.Contains(startTlsKeyword, c.StartTlsExposedCapabilities?.ToString());
 
             // Implicit TLS: not one byte in plaintext, nothing exposed.
             Assert.Equal(0, c.ImplicitRoundTrips);
@@ -104,7 +104,7 @@ namespace StartTlsTools.Tests.Integration
             Assert.Equal(TlsProtocolVersion.Tls13, c.ImplicitTlsVersion);
             Assert.True(c.StartTlsRoundTrips > 0);
             Assert.True(c.StartTlsPlaintextBytesReceived > 0);
-            Assert.Contains(startTlsKeyword, c.StartTlsExposedCapabilities);
+            Assert.Contains(startTlsKeyword, c.StartTlsExposedCapabilities?.ToString());
             Assert.Equal(0, c.ImplicitRoundTrips);
             Assert.Equal(0, c.ImplicitPlaintextBytesSent);
             Assert.Equal(0, c.ImplicitPlaintextBytesReceived);

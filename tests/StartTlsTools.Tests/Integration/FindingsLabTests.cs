@@ -29,7 +29,7 @@ namespace StartTlsTools.Tests.Integration
         {
             var result = await new StartTlsTester().TestAsync(Lab.Current.Options(StartTlsProtocol.Ftp, "LAB_FTP_PORT"));
             Assert.Equal(StartTlsStatus.Success, result.Status);
-            Assert.Contains("AUTH TLS", result.CapabilitiesBeforeTls);
+            Assert.Contains("AUTH TLS", result.CapabilitiesBeforeTls!);
             Assert.DoesNotContain(result.Findings, f => f.Id == FindingAnalyzer.AuthBeforeTls || f.Severity >= FindingSeverity.Low);
         }
 

@@ -63,14 +63,16 @@ namespace StartTlsTools.Tests.Integration
         /// address equals its own as secure). The certificate name still matches. Only LAB_HOSTNAME resolves:
         /// nothing may reach the off-machine resolver.
         /// </summary>
-        public Task<StartTlsResult> TestAsRemoteClientAsync(StartTlsProtocol protocol, string portKey)
+        public Task<StartTlsResult> TestAsRemoteClientAsync(StartTlsProtocol protocol, string portKey, bool checkEnforcement = false)
         {
             string hostName = this["LAB_HOSTNAME"];
             IPAddress remoteView = IPAddress.Parse(this["LAB_REMOTE_VIEW_ADDRESS"]);
             var tester = new StartTlsTester(name => string.Equals(name, hostName, StringComparison.OrdinalIgnoreCase)
                 ? Task.FromResult(new[] { remoteView })
                 : throw new InvalidOperationException($"the lab resolves only {hostName}, not {name}"));
-            return tester.TestAsync(Options(protocol, portKey, host: hostName));
+            var options = Options(protocol, portKey, host: hostName);
+            options.CheckEnforcement = checkEnforcement;
+            return tester.TestAsync(options);
         }
 
         /// <summary>What every lab server must show: TLS 1.3 after the upgrade, and the lab's certificate, valid for the name.</summary>
@@ -83,7 +85,7 @@ namespace StartTlsTools.Tests.Integration
             Xunit.Assert.StartsWith("TLS_", result.CipherSuite);
             Xunit.Assert.True(result.CertificateValid, result.CertificateError);
             Xunit.Assert.True(result.HostnameMatches);
-            Xunit.Assert.Contains("DNS:mail.lab.test", result.CertificateSubjectAlternativeNames);
+            Xunit.Assert.Contains("DNS:mail.lab.test", result.CertificateSubjectAlternativeNames!);
             Xunit.Assert.Equal(Lab.Current.Ca.Subject, result.CertificateIssuer);
         }
 

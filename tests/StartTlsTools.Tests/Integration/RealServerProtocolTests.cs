@@ -94,12 +94,12 @@ namespace StartTlsTools.Tests.Integration
             var result = await Test(StartTlsProtocol.Xmpp, "LAB_XMPP_PORT", transcript: true);
 
             Assert.Contains("from='localhost'", result.Banner);
-            Assert.Equal("starttls(required)", result.CapabilitiesBeforeTls);
+            Assert.Equal(new[] { "starttls(required)" }, result.CapabilitiesBeforeTls!);
             Assert.Equal("<proceed/>", result.StartTlsReply);
             string mechanisms = Items(result.CapabilitiesAfterTls).Single(i => i.StartsWith("mechanisms:", StringComparison.Ordinal));
             Assert.Contains("PLAIN", mechanisms);
             Assert.Contains("SCRAM-SHA-1", mechanisms);
-            Assert.DoesNotContain("starttls", result.CapabilitiesAfterTls);
+            Assert.DoesNotContain(Items(result.CapabilitiesAfterTls), i => i.StartsWith("starttls", StringComparison.Ordinal));
             // The stream was opened to the XMPP domain, the host name by default.
             Assert.Contains("to='localhost'", result.Transcript);
             Assert.Contains("xmlns='jabber:client'", result.Transcript);
@@ -185,7 +185,6 @@ namespace StartTlsTools.Tests.Integration
             return result;
         }
 
-        private static string[] Items(string? joined) =>
-            joined == null ? Array.Empty<string>() : joined.Split(StartTlsResult.ListSeparator);
+        private static IReadOnlyList<string> Items(TextList? list) => list ?? TextList.Empty;
     }
 }

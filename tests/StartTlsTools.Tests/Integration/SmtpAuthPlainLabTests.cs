@@ -20,7 +20,7 @@ namespace StartTlsTools.Tests.Integration
             Assert.Contains("Authentication successful", result.ReplyText);
             // The lab's submission port offers AUTH only after TLS (smtpd_tls_auth_only).
             Assert.Null(result.MechanismsBeforeTls);
-            Assert.Equal("PLAIN; LOGIN", result.MechanismsAfterTls);
+            Assert.Equal(new[] { "PLAIN", "LOGIN" }, result.MechanismsAfterTls!);
             Assert.Equal(StartTlsStatus.Success, result.TlsStatus);
             Assert.True(result.StartTlsOffered);
             Assert.Equal(TlsProtocolVersion.Tls13, result.TlsVersion);
@@ -68,7 +68,7 @@ namespace StartTlsTools.Tests.Integration
             Assert.True(result.ImplicitTls);
             Assert.Null(result.StartTlsOffered);
             Assert.Null(result.MechanismsBeforeTls);
-            Assert.Contains("PLAIN", result.MechanismsAfterTls);
+            Assert.Contains("PLAIN", result.MechanismsAfterTls!);
             Assert.Equal(TlsProtocolVersion.Tls13, result.TlsVersion);
             Assert.Equal(235, result.ReplyCode);
         }
@@ -88,7 +88,7 @@ namespace StartTlsTools.Tests.Integration
             Assert.Null(result.ReplyCode);
             Assert.Contains("-AllowPlaintext", result.Reason);
             // The port would have taken the credentials: it offers PLAIN in plaintext.
-            Assert.Contains("PLAIN", result.MechanismsBeforeTls);
+            Assert.Contains("PLAIN", result.MechanismsBeforeTls!);
             Assert.DoesNotMatch(@"C (plain|tls)\s+AUTH", result.Transcript);
             // The server's own account of the session: EHLO and QUIT, no AUTH command at all.
             string summary = await LabSecrets.PostfixDisconnectLineAsync(port, mark);

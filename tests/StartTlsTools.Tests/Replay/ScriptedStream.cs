@@ -33,6 +33,52 @@ namespace StartTlsTools.Tests.Replay
         public List<string> Violations { get; } = new List<string>();
         public List<string> ClientLines { get; } = new List<string>();
 
+        /// <summary>
+        /// Null when every step of the script was played; otherwise what was left. A dialect that skips its goodbye
+        /// (or reads less than the server sent) leaves steps unplayed, and the replay fails on that.
+        /// </summary>
+        public string? Unconsumed
+        {
+            get
+            {
+                if (_step >= _steps.Count) return null;
+                // A stream reader (XMPP) rightly stops after the last element, before the line end the script adds.
+                if (_step == _steps.Count - 1 && _steps[_step].FromServer && OnlyTrailingWhitespaceUnread()) return null;
+                var step = _steps[_step];
+                string where = _offset > 0 ? $" (its first {_offset} bytes were read)" : "";
+                return $"{_steps.Count - _step} step(s) never played, from {(step.FromServer ? "server" : "client")} '{step.Text}'{where}";
+            }
+        }
+
+        /// <summary>
+        /// Takes the server bytes that remain before the client's next turn (or the end), as the engine discards
+        /// plaintext that follows a STARTTLS go-ahead, and returns them.
+        /// </summary>
+        public byte[] DrainServer()
+        {
+            var drained = new List<byte>();
+            while (_step < _steps.Count && _steps[_step].FromServer)
+            {
+                byte[] bytes = _steps[_step].Bytes;
+                for (int i = _offset; i < bytes.Length; i++) drained.Add(bytes[i]);
+                _step++;
+                _offset = 0;
+            }
+            return drained.ToArray();
+        }
+
+        /// <summary>Server bytes left in the script when only server steps remain (what a client deliberately did not read).</summary>
+        public int UnreadServerBytes()
+        {
+            int count = 0;
+            for (int i = _step; i < _steps.Count; i++)
+            {
+                if (!_steps[i].FromServer) return -1;
+                count += _steps[i].Bytes.Length - (i == _step ? _offset : 0);
+            }
+            return count;
+        }
+
         public override int Read(byte[] buffer, int offset, int count)
         {
             if (_step < _steps.Count && !_steps[_step].FromServer)

@@ -11,7 +11,7 @@ namespace StartTlsTools.Tests.Replay
     /// "# expect-KEY: value" headers; "S: text" a server line; "C: text" the line the client must send;
     /// "S+ N x" a server line of N copies of x with no CRLF (over-long input); "S# hex" raw server bytes (one
     /// record: PerLine delivery hands it over in one read); "C# hex" the exact bytes the client must send (binary protocols);
-    /// "--- TLS ---" splits the plaintext part from the part read over TLS.
+    /// "--- TLS ---" splits the plaintext part from the part read over TLS. "# protocol: Name" is required.
     /// </summary>
     public sealed class TranscriptFile
     {
@@ -28,11 +28,15 @@ namespace StartTlsTools.Tests.Replay
                 .Select(f => Path.GetRelativePath(Folder, f).Replace('\\', '/'))
                 .OrderBy(f => f, StringComparer.Ordinal);
 
-        public static TranscriptFile Load(string relativePath)
+        public static TranscriptFile Load(string relativePath) =>
+            Parse(relativePath, File.ReadAllLines(Path.Combine(Folder, relativePath)));
+
+        public static TranscriptFile Parse(string relativePath, IEnumerable<string> lines)
         {
             var file = new TranscriptFile { Name = relativePath };
+            bool protocolDeclared = false;
             List<ScriptStep> current = file.Plain;
-            foreach (string raw in File.ReadAllLines(Path.Combine(Folder, relativePath)))
+            foreach (string raw in lines)
             {
                 string line = raw.TrimEnd('\r');
                 if (line.StartsWith("# expect-", StringComparison.Ordinal))
@@ -41,7 +45,10 @@ namespace StartTlsTools.Tests.Replay
                     file.Expect[line.Substring(9, colon - 9)] = line.Substring(colon + 1).Trim();
                 }
                 else if (line.StartsWith("# protocol:", StringComparison.Ordinal))
+                {
                     file.Protocol = Enum.Parse<StartTlsProtocol>(line.Substring(11).Trim(), ignoreCase: true);
+                    protocolDeclared = true;
+                }
                 else if (line.StartsWith("#", StringComparison.Ordinal) || line.Trim().Length == 0) continue;
                 else if (line == "--- TLS ---") current = file.OverTls = new List<ScriptStep>();
                 else if (line.StartsWith("S: ", StringComparison.Ordinal)) current.Add(ScriptStep.Server(line.Substring(3)));
@@ -58,6 +65,8 @@ namespace StartTlsTools.Tests.Replay
                     current.Add(ScriptStep.ClientRaw(Convert.FromHexString(line.Substring(3).Replace(" ", ""))));
                 else throw new InvalidDataException($"{relativePath}: cannot read line '{line}'.");
             }
+            // No default: a transcript that forgets its protocol would silently be replayed as SMTP.
+            if (!protocolDeclared) throw new InvalidDataException($"{relativePath}: no '# protocol:' line.");
             return file;
         }
 

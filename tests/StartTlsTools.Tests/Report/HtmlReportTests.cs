@@ -135,9 +135,10 @@ namespace StartTlsTools.Tests.Report
             string text = section.TextContent;
             Assert.Contains(imap.Banner!, text);
             Assert.Contains(imap.StartTlsReply!, text);
-            Assert.Contains(imap.CertificateChainStatus!, text);
-            Assert.Equal(new[] { imap.CapabilitiesBeforeTls, imap.CapabilitiesAfterTls }, new[] { Field(section, "Before TLS"), Field(section, "After TLS") });
-            Assert.Equal(imap.CertificateChainStatus, Field(section, "Chain"));
+            Assert.All(imap.CertificateChainStatus!, element => Assert.Contains(element, text));
+            Assert.Equal(imap.CapabilitiesBeforeTls!, Items(section, "Before TLS"));
+            Assert.Equal(imap.CapabilitiesAfterTls!, Items(section, "After TLS"));
+            Assert.Equal(imap.CertificateChainStatus!, Items(section, "Chain"));
             Assert.Equal("yes", Field(section, "Valid"));
             var findingRows = section.QuerySelectorAll("table.findings tbody tr");
             Assert.Equal(imap.Findings.Count, findingRows.Length);
@@ -203,7 +204,7 @@ namespace StartTlsTools.Tests.Report
         {
             StartTlsResult hostile = ReportSamples.Healthy("evil.example.com");
             hostile.Banner = "<script>alert(1)</script> ESMTP";
-            hostile.CapabilitiesBeforeTls = "\"><img src=x onerror=alert(2)>; STARTTLS";
+            hostile.CapabilitiesBeforeTls = ReportSamples.List("\"><img src=x onerror=alert(2)>; STARTTLS");
             hostile.CertificateSubject = "CN=</title></style></script><b id=x>";
             hostile.StartTlsReply = "220 \u0000\u001b[31m\u2028\u0085 ready";
             var context = ReportSamples.Context();
@@ -217,7 +218,7 @@ namespace StartTlsTools.Tests.Report
             Assert.Empty(page.All("header i"));
             Assert.Equal(context.Title, page.Document.Title);
             Assert.Contains(hostile.Banner, page.One("section.t").TextContent);
-            Assert.Equal(hostile.CapabilitiesBeforeTls, Field(page.One("section.t"), "Before TLS"));
+            Assert.Equal(hostile.CapabilitiesBeforeTls, Items(page.One("section.t"), "Before TLS"));
             // Control characters become visible stand-ins (Control Pictures), C1 controls the replacement character.
             Assert.Contains("220 \u2400\u241b[31m\u2028\uFFFD ready", page.One("section.t").TextContent);
         }
@@ -268,6 +269,9 @@ namespace StartTlsTools.Tests.Report
         /// <summary>The value after a dt label in a section's detail lists.</summary>
         private static string Field(IElement section, string label) =>
             section.QuerySelectorAll("dl.kv dt").Single(dt => dt.TextContent == label).NextElementSibling!.TextContent;
+
+        private static string[] Items(IElement section, string label) =>
+            section.QuerySelectorAll("dl.kv dt").Single(dt => dt.TextContent == label).NextElementSibling!.QuerySelectorAll("li").Select(li => li.TextContent).ToArray();
 
         private static string Sha256(string text) => "sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }

@@ -44,14 +44,14 @@ namespace StartTlsTools.Tests.Report
                 StartTlsOffered = true, StartTlsReply = "220 2.0.0 Ready to start TLS", TlsEstablished = true,
                 TlsVersion = TlsProtocolVersion.Tls13, CipherSuite = "TLS_AES_256_GCM_SHA384",
                 CertificateValid = true, HostnameMatches = true, CertificateChainValid = true,
-                CertificateChainStatus = $"[0] CN={host}, O=Example: NoError | [1] CN=Example CA, O=Example: NoError",
+                CertificateChainStatus = new TextList(new[] { $"[0] CN={host}, O=Example: NoError", "[1] CN=Example CA, O=Example: NoError" }),
                 CertificateSubject = $"CN={host}, O=Example", CertificateIssuer = "CN=Example CA, O=Example",
-                CertificateSubjectAlternativeNames = $"DNS:{host}", CertificateThumbprint = "7563B3FADC96CF7F77B6AB0149895BC10587B660",
+                CertificateSubjectAlternativeNames = List($"DNS:{host}"), CertificateThumbprint = "7563B3FADC96CF7F77B6AB0149895BC10587B660",
                 CertificateNotBefore = notBefore, CertificateNotAfter = notAfter, CertificateDaysToExpiry = daysToExpiry,
                 CertificateKeyAlgorithm = "RSA", CertificateKeySize = 2048, CertificateSignatureAlgorithm = "sha256RSA",
                 Banner = $"{host} ESMTP Postfix",
-                CapabilitiesBeforeTls = "PIPELINING; SIZE 10240000; VRFY; ETRN; STARTTLS; ENHANCEDSTATUSCODES; 8BITMIME; DSN; SMTPUTF8; CHUNKING",
-                CapabilitiesAfterTls = "PIPELINING; SIZE 10240000; VRFY; ETRN; ENHANCEDSTATUSCODES; 8BITMIME; DSN; SMTPUTF8; CHUNKING",
+                CapabilitiesBeforeTls = List("PIPELINING; SIZE 10240000; VRFY; ETRN; STARTTLS; ENHANCEDSTATUSCODES; 8BITMIME; DSN; SMTPUTF8; CHUNKING"),
+                CapabilitiesAfterTls = List("PIPELINING; SIZE 10240000; VRFY; ETRN; ENHANCEDSTATUSCODES; 8BITMIME; DSN; SMTPUTF8; CHUNKING"),
                 StartedAt = Now.AddMinutes(-5), ConnectMs = 1.2, GreetingMs = 3.4, TimeToSecureChannelMs = 9.8, TotalMs = 12.5,
                 PlaintextBytesSent = 32, PlaintextBytesReceived = 227, PlaintextRoundTrips = 2,
             };
@@ -65,7 +65,7 @@ namespace StartTlsTools.Tests.Report
             {
                 HostName = host, Port = port, Protocol = StartTlsProtocol.Smtp, IPAddress = "192.0.2.26",
                 Status = StartTlsStatus.NotOffered, Reason = "The server did not advertise STARTTLS.", StartTlsOffered = false,
-                Banner = $"{host} ESMTP Postfix", CapabilitiesBeforeTls = "PIPELINING; SIZE 10240000; VRFY; ETRN; 8BITMIME",
+                Banner = $"{host} ESMTP Postfix", CapabilitiesBeforeTls = List("PIPELINING; SIZE 10240000; VRFY; ETRN; 8BITMIME"),
                 StartedAt = Now.AddMinutes(-4), ConnectMs = 1.0, GreetingMs = 2.0, TotalMs = 4.0, PlaintextBytesSent = 22, PlaintextBytesReceived = 120, PlaintextRoundTrips = 1,
             };
             result.Findings = FindingAnalyzer.Analyze(result, null, Now.UtcDateTime);
@@ -91,8 +91,8 @@ namespace StartTlsTools.Tests.Report
             result.Protocol = StartTlsProtocol.Imap;
             result.StartTlsReply = ". OK Begin TLS negotiation now.";
             result.Banner = "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN] Dovecot (Debian) ready.";
-            result.CapabilitiesBeforeTls = "IMAP4rev1; SASL-IR; LOGIN-REFERRALS; ID; ENABLE; IDLE; LITERAL+; STARTTLS; AUTH=PLAIN";
-            result.CapabilitiesAfterTls = "IMAP4rev1; SASL-IR; LOGIN-REFERRALS; ID; ENABLE; IDLE; LITERAL+; AUTH=PLAIN";
+            result.CapabilitiesBeforeTls = List("IMAP4rev1; SASL-IR; LOGIN-REFERRALS; ID; ENABLE; IDLE; LITERAL+; STARTTLS; AUTH=PLAIN");
+            result.CapabilitiesAfterTls = List("IMAP4rev1; SASL-IR; LOGIN-REFERRALS; ID; ENABLE; IDLE; LITERAL+; AUTH=PLAIN");
             result.Findings = FindingAnalyzer.Analyze(result, null, Now.UtcDateTime);
             return result;
         }
@@ -137,12 +137,15 @@ namespace StartTlsTools.Tests.Report
             LinesReceivedOverTls = verdict == InjectionVerdict.Vulnerable ? 2 : 0, StartedAt = Now.AddMinutes(-2), TotalMs = 1020,
         };
 
+        /// <summary>A typed list from its "; "-joined text, as the engine would have built it.</summary>
+        public static TextList List(string joined) => new TextList(joined.Split(new[] { TextList.Separator }, System.StringSplitOptions.None));
+
         public static SmtpAuthResult Auth(string host, int port, SmtpAuthStatus status) => new SmtpAuthResult
         {
             HostName = host, Port = port, UserName = "alice", Status = status, Succeeded = status == SmtpAuthStatus.Succeeded,
             Reason = status == SmtpAuthStatus.Succeeded ? "235 2.7.0 Authentication successful" : "535 5.7.8 Error: authentication failed",
             CredentialsSent = true, ReplyCode = status == SmtpAuthStatus.Succeeded ? 235 : 535, EnhancedStatusCode = status == SmtpAuthStatus.Succeeded ? "2.7.0" : "5.7.8",
-            MechanismsAfterTls = "PLAIN; LOGIN", TlsStatus = StartTlsStatus.Success, StartTlsOffered = true, TlsEstablished = true,
+            MechanismsAfterTls = List("PLAIN; LOGIN"), TlsStatus = StartTlsStatus.Success, StartTlsOffered = true, TlsEstablished = true,
             TlsVersion = TlsProtocolVersion.Tls13, CipherSuite = "TLS_AES_256_GCM_SHA384", CertificateValid = true, StartedAt = Now.AddMinutes(-1), TotalMs = 30,
         };
 
@@ -152,7 +155,7 @@ namespace StartTlsTools.Tests.Report
             StartTlsPort = startTlsPort, StartTlsReachable = true, StartTlsStatus = StartTlsStatus.Success, StartTlsReason = "STARTTLS upgraded the connection to TLS.",
             StartTlsSuccessfulSamples = 3, StartTlsMedianMs = 31.2, StartTlsMinMs = 29.8, StartTlsMaxMs = 40.1, StartTlsRoundTrips = 2,
             StartTlsPlaintextBytesSent = 55, StartTlsPlaintextBytesReceived = 251, StartTlsExposedBanner = $"{host} ESMTP Postfix",
-            StartTlsExposedSoftware = "Postfix", StartTlsExposedCapabilities = "PIPELINING; SIZE 10240000; STARTTLS",
+            StartTlsExposedSoftware = "Postfix", StartTlsExposedCapabilities = List("PIPELINING; SIZE 10240000; STARTTLS"),
             StartTlsTlsVersion = TlsProtocolVersion.Tls13, StartTlsCipherSuite = "TLS_AES_256_GCM_SHA384", StartTlsCertificateValid = true,
             ImplicitPort = implicitPort, ImplicitReachable = true, ImplicitStatus = StartTlsStatus.Success, ImplicitReason = "Implicit TLS connected.",
             ImplicitSuccessfulSamples = 3, ImplicitMedianMs = 22.4, ImplicitMinMs = 21.0, ImplicitMaxMs = 25.3, ImplicitRoundTrips = 0,

@@ -46,6 +46,32 @@ namespace StartTlsTools.Tests.Unit
         }
 
         [Fact]
+        public void Expired_leaf_from_a_root_the_user_trusts_is_expired_and_nothing_else()
+        {
+            // The bug: the OS-store pass failed for two reasons (no trusted root here, and the date), so the user's
+            // root was never tried, and a complete chain was reported as CertificateChainIncomplete as well.
+            using var leaf = TestCertificates.CreateLeaf(issuer: Ca.Value, notBefore: TestCertificates.Now.AddDays(-100), notAfter: TestCertificates.Now.AddDays(-2));
+            var ids = Ids(Inspect(leaf, trustCa: true));
+            Assert.Equal(new[] { "CertificateExpired" }, ids);
+            // The same with the root sent along by the server.
+            Assert.Equal(new[] { "CertificateExpired" }, Ids(Inspect(leaf, trustCa: true, presentCa: true)));
+        }
+
+        [Fact]
+        public void A_certificate_name_that_spells_a_chain_flag_does_not_change_the_finding()
+        {
+            // The bug: the analyzer read the chain status back out of "[i] {Subject}: {flags}" text, and the subject
+            // is the server's to choose. An untrusted chain whose CA calls itself ": PartialChain ..." is still untrusted.
+            using var evilCa = TestCertificates.CreateCa("CN=Evil CA: PartialChain here");
+            using var leaf = TestCertificates.CreateLeaf(issuer: evilCa);
+            var result = new StartTlsResult { HostName = Host, Port = 25, Status = StartTlsStatus.Success, TlsEstablished = true };
+            CertificateInspector.Inspect(leaf, new X509Certificate2Collection(evilCa), new X509Certificate2Collection(), Host, DateTime.UtcNow, result);
+            var ids = Ids(FindingAnalyzer.Analyze(result));
+            Assert.Contains("CertificateUntrusted", ids);
+            Assert.DoesNotContain("CertificateChainIncomplete", ids);
+        }
+
+        [Fact]
         public void Not_yet_valid_certificate()
         {
             using var leaf = TestCertificates.CreateLeaf(issuer: Ca.Value, notBefore: TestCertificates.Now.AddDays(3), notAfter: TestCertificates.Now.AddDays(300));

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Security.Cryptography.X509Certificates;
 
 namespace StartTlsTools.Tests.Unit
 {
@@ -24,18 +25,22 @@ namespace StartTlsTools.Tests.Unit
             CertificateValid = true,
             HostnameMatches = true,
             CertificateChainValid = true,
-            CertificateChainStatus = "[0] CN=mx.example: NoError | [1] CN=Root: NoError",
+            CertificateChainStatus = new TextList(new[] { "[0] CN=mx.example: NoError", "[1] CN=Root: NoError" }),
             CertificateSubject = "CN=mx.example",
             CertificateIssuer = "CN=Root",
-            CertificateSubjectAlternativeNames = "DNS:mx.example",
+            CertificateSubjectAlternativeNames = new TextList(new[] { "DNS:mx.example" }),
             CertificateNotBefore = Now.AddDays(-10),
             CertificateNotAfter = Now.AddDays(80),
             CertificateKeyAlgorithm = "RSA",
             CertificateKeySize = 2048,
             CertificateSignatureAlgorithm = "sha256RSA",
-            CapabilitiesBeforeTls = before,
-            CapabilitiesAfterTls = after,
+            CapabilitiesBeforeTls = List(before),
+            CapabilitiesAfterTls = List(after),
         };
+
+        /// <summary>A capability list written the way a CSV cell shows it, "A; B; C", for readable test data.</summary>
+        private static TextList? List(string? items) =>
+            items == null ? null : new TextList(items.Split(new[] { "; " }, StringSplitOptions.RemoveEmptyEntries));
 
         private static FindingList Analyze(StartTlsResult result, FindingOptions? options = null) => FindingAnalyzer.Analyze(result, options, Now);
 
@@ -301,6 +306,97 @@ namespace StartTlsTools.Tests.Unit
             Assert.Equal("TlsVersionBelow12; AuthBeforeTls; StartTlsAdvertisedAfterTls; CapabilitiesRemovedAfterTls", result.FindingIds);
         }
 
+        [Theory]
+        [InlineData(X509ChainStatusFlags.UntrustedRoot, "CertificateUntrusted")]
+        [InlineData(X509ChainStatusFlags.PartialChain, "CertificateChainIncomplete")]
+        [InlineData(X509ChainStatusFlags.NotSignatureValid, "CertificateChainInvalid")]
+        public void Chain_findings_come_from_the_typed_flags_never_from_the_status_text(X509ChainStatusFlags flags, string id)
+        {
+            var result = Healthy();
+            result.CertificateChainValid = false;
+            result.CertificateChainProblems = flags;
+            // Text that names every other flag: server-chosen subjects end up in these descriptions.
+            result.CertificateChainStatus = new TextList(new[] { "[0] CN=x: PartialChain, UntrustedRoot, NotSignatureValid: NoError" });
+            var chainIds = Analyze(result).Select(f => f.Id).Where(i => i.StartsWith("CertificateChain", StringComparison.Ordinal) || i == "CertificateUntrusted").ToList();
+            Assert.Equal(new[] { id }, chainIds);
+        }
+
+        [Fact]
+        public void An_expired_leaf_alone_gives_no_chain_finding()
+        {
+            var result = Healthy();
+            result.CertificateChainValid = false;
+            result.CertificateChainProblems = X509ChainStatusFlags.NotTimeValid;
+            result.CertificateNotAfter = Now.AddDays(-1);
+            var ids = Analyze(result).Select(f => f.Id).ToList();
+            Assert.Contains("CertificateExpired", ids);
+            Assert.DoesNotContain(ids, i => i.StartsWith("CertificateChain", StringComparison.Ordinal) || i == "CertificateUntrusted");
+        }
+
+        [Theory]
+        [InlineData(StartTlsProtocol.Submission, FindingSeverity.Medium, "RFC 8314")]
+        [InlineData(StartTlsProtocol.Imap, FindingSeverity.Medium, "RFC 8314")]
+        [InlineData(StartTlsProtocol.Smtp, FindingSeverity.Info, "MTA-STS")] // relay: optional TLS is the norm (RFC 3207 section 4)
+        public void Optional_tls_is_a_finding_where_credentials_or_mail_go_in_plaintext(StartTlsProtocol protocol, FindingSeverity severity, string reference)
+        {
+            var result = Healthy(protocol);
+            result.TlsRequired = false;
+            result.TlsRequiredEvidence = "MAIL FROM:<> before STARTTLS was answered '250 2.1.0 Ok'.";
+            var finding = Single(result, "StartTlsOptional");
+            Assert.Equal(severity, finding.Severity);
+            Assert.Contains("250 2.1.0 Ok", finding.Detail);
+            Assert.Contains("TLS only where possible", finding.Detail);
+            Assert.Contains(reference, finding.Reference);
+
+            result.TlsRequired = true;
+            None(result, "StartTlsOptional");
+            result.TlsRequired = null;
+            None(result, "StartTlsOptional");
+            // Not offered at all is its own, worse finding.
+            result.TlsRequired = false;
+            result.StartTlsOffered = false;
+            result.Status = StartTlsStatus.NotOffered;
+            None(result, "StartTlsOptional");
+        }
+
+        [Theory]
+        [InlineData(UnavailableKind.RateLimited, "ServerRateLimited")]
+        [InlineData(UnavailableKind.BlockListed, "ClientBlockListed")]
+        [InlineData(UnavailableKind.Rejected, "ServerUnavailable")]
+        [InlineData(UnavailableKind.Closing, "ServerUnavailable")]
+        public void Each_kind_of_refusal_has_its_own_info_finding_and_no_starttls_finding(UnavailableKind kind, string id)
+        {
+            var result = new StartTlsResult { HostName = "mx.example", Port = 25, Status = StartTlsStatus.Unavailable, UnavailableKind = kind, Reason = "421 4.7.0 go away" };
+            var finding = Assert.Single(Analyze(result));
+            Assert.Equal(id, finding.Id);
+            Assert.Equal(FindingSeverity.Info, finding.Severity);
+        }
+
+        [Fact]
+        public void Interference_is_stripping_and_replaces_the_plainer_starttls_findings()
+        {
+            var result = Healthy();
+            result.Status = StartTlsStatus.Refused;
+            result.StartTlsReply = "502 5.5.2 Error: command not recognized";
+            result.TlsEstablished = false;
+            result.Interference = StartTlsInterference.StartTlsUnrecognized;
+            result.InterferenceEvidence = result.StartTlsReply;
+            var finding = Single(result, "StartTlsStripped");
+            Assert.Equal(FindingSeverity.High, finding.Severity);
+            Assert.Contains("502 5.5.2", finding.Detail);
+            None(result, "StartTlsRefused");
+        }
+
+        [Fact]
+        public void An_echoed_client_address_is_info_and_only_in_starttls_mode()
+        {
+            var result = Healthy();
+            result.EchoedClientAddress = "203.0.113.7";
+            Assert.Equal(FindingSeverity.Info, Single(result, "ClientAddressEchoed").Severity);
+            result.ImplicitTls = true;
+            None(result, "ClientAddressEchoed");
+        }
+
         [Fact]
         public void Failed_tests_get_no_certificate_or_tls_findings()
         {
@@ -332,7 +428,8 @@ namespace StartTlsTools.Tests.Unit
                 {
                     var result = Healthy(protocol, Text(), Text());
                     result.CertificateChainValid = random.Next(2) == 0;
-                    result.CertificateChainStatus = Text();
+                    result.CertificateChainStatus = new TextList(new[] { Text(), Text() });
+                    result.CertificateChainProblems = (System.Security.Cryptography.X509Certificates.X509ChainStatusFlags)random.Next();
                     result.CertificateSubject = Text();
                     result.CertificateIssuer = random.Next(3) == 0 ? result.CertificateSubject : Text();
                     result.CertificateSignatureAlgorithm = Text();

@@ -56,9 +56,9 @@ namespace StartTlsTools.Reporting.Renderers
                 DetailHtml.Open(html);
                 DetailHtml.Field(html, "Valid", DetailHtml.Validity(r.CertificateValid, r.CertificateError));
                 DetailHtml.Field(html, "Subject", r.CertificateSubject, mono: true);
-                DetailHtml.Field(html, "Names", r.CertificateSubjectAlternativeNames, mono: true);
+                DetailHtml.Items(html, "Names", r.CertificateSubjectAlternativeNames);
                 DetailHtml.Field(html, "Issuer", r.CertificateIssuer, mono: true);
-                DetailHtml.Field(html, "Chain", r.CertificateChainStatus, mono: true);
+                DetailHtml.Items(html, "Chain", r.CertificateChainStatus);
                 DetailHtml.Field(html, "Period", DetailHtml.Period(r.CertificateNotBefore, r.CertificateNotAfter, r.CertificateDaysToExpiry));
                 if (!string.IsNullOrEmpty(r.CertificateKeyAlgorithm))
                     DetailHtml.Field(html, "Key", $"{r.CertificateKeyAlgorithm} {r.CertificateKeySize} bits, {r.CertificateSignatureAlgorithm}");
