@@ -16,6 +16,9 @@ namespace StartTlsTools.Reporting
             new SmtpAuthRenderer(),
             new InjectionRenderer(),
             new CipherSuiteRenderer(),
+            new MailDomainResultRenderer(),
+            new MailExchangerRenderer(),
+            new MtaStsPolicyRenderer(),
         };
 
         private static readonly Dictionary<Type, IResultRenderer> ByType = All.ToDictionary(r => r.Describes.Type);

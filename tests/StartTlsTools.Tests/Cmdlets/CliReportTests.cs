@@ -97,14 +97,14 @@ namespace StartTlsTools.Tests.Cmdlets
         [Fact]
         public void Unknown_json_is_counted_listed_and_noted_but_not_an_error()
         {
-            string input = Ndjson(new[] { ReportSamples.Healthy() }) + "{\"Name\":\"x\",\"Value\":1}\n42\n\"text\"\n{}\n{\"$type\":\"MailDomainResult\",\"Domain\":\"example.com\"}\n";
+            string input = Ndjson(new[] { ReportSamples.Healthy() }) + "{\"Name\":\"x\",\"Value\":1}\n42\n\"text\"\n{}\n{\"$type\":\"SomethingNewer\",\"Domain\":\"example.com\"}\n";
             var (exit, output, error) = Run(input, "report", "--input", "-", "--output", PathOf("unknown.html"));
 
             Assert.Equal(0, exit);
             Assert.Contains("5 not recognised", output);
             Assert.Contains("note: 5 JSON value(s) were not results this version knows", error);
             var kinds = Report("unknown.html").All("div.notice li").Select(li => li.TextContent).ToList();
-            Assert.Equal(new[] { "JSON object with Name, Value: 1", "JSON number value: 1", "JSON string value: 1", "empty JSON object: 1", "JSON object with $type MailDomainResult: 1" }, kinds);
+            Assert.Equal(new[] { "JSON object with Name, Value: 1", "JSON number value: 1", "JSON string value: 1", "empty JSON object: 1", "JSON object with $type SomethingNewer: 1" }, kinds);
         }
 
         [Fact]

@@ -31,6 +31,38 @@ namespace StartTlsTools.Tests.Report
             return input;
         }
 
+        [Fact]
+        public void Mail_domain_rows_become_mx_targets_with_their_dane_and_mta_sts_verdicts()
+        {
+            var row = new MailDomainResult
+            {
+                Domain = "contoso.example", MxSummary = "2 MX records", MxDnssec = StartTlsTools.Resolution.DnssecStatus.Secure,
+                MailExchangers = ReportSamples.List("10 mx1.contoso.example; 20 mx2.contoso.example"), Preference = 10,
+                HostName = "mx1.contoso.example", IPAddress = "192.0.2.10", Status = StartTlsStatus.Success, Reason = "STARTTLS upgraded the connection to TLS.",
+                StartTlsOffered = true, TlsRequired = false, TlsRequiredEvidence = "MAIL FROM:<> before STARTTLS was answered 250",
+                TlsVersion = TlsProtocolVersion.Tls13, CipherSuite = "TLS_AES_256_GCM_SHA384", CertificateValid = true,
+                CertificateSubject = "CN=mx1.contoso.example", CertificateNotAfter = ReportSamples.Now.UtcDateTime.AddDays(40),
+                DaneStatus = StartTlsTools.MailDomain.DaneStatus.Mismatch, DaneReason = "no TLSA record matches the presented chain",
+                TlsaRecords = ReportSamples.List("3 1 1 0123abcd"), TlsaDnssec = StartTlsTools.Resolution.DnssecStatus.Secure,
+                MtaStsStatus = MtaStsStatus.Valid, MtaStsMode = StartTlsTools.MailDomain.MtaStsMode.Enforce, MtaStsMxPatterns = ReportSamples.List("*.contoso.example"),
+                MtaStsMxCovered = true, MtaStsCompliant = true, TlsRptStatus = TlsRptStatus.Valid, TlsRptUris = ReportSamples.List("mailto:tlsrpt@contoso.example"),
+                StartedAt = ReportSamples.Now,
+                Findings = new FindingList(new[] { new Finding("DaneMismatch", FindingSeverity.High, "No TLSA record matches", "d", "RFC 7672") }),
+            };
+            var (model, page, _) = Render(new object[] { row });
+
+            ReportTarget target = Assert.Single(model.Targets);
+            Assert.Equal("mx1.contoso.example:25", target.DisplayName);
+            Assert.False(target.Healthy);
+            Assert.Equal(40, target.CertificateDaysToExpiry);
+            IElement section = page.Document.GetElementById(target.Anchor)!;
+            Assert.Contains("Mismatch: no TLSA record matches the presented chain", Field(section, "DANE"));
+            Assert.Equal(new[] { "3 1 1 0123abcd" }, Items(section, "TLSA records (DNSSEC Secure)"));
+            Assert.Equal("Valid, mode Enforce", Field(section, "MTA-STS"));
+            Assert.Equal(new[] { "10 mx1.contoso.example", "20 mx2.contoso.example" }, Items(section, "Mail exchangers"));
+            Assert.Contains("DaneMismatch", section.TextContent);
+        }
+
         private static (ReportModel Model, ReportHtml Page, string Html) Render(IEnumerable<object> input, ReportContext? context = null)
         {
             var builder = new ReportBuilder();
