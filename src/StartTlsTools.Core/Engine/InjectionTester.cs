@@ -25,11 +25,14 @@ namespace StartTlsTools
         public const int MaxEvidenceLines = 20;
         private const int MaxEvidenceLineLength = 200;
         private readonly Func<string, Task<IPAddress[]>> _lookup;
+        private readonly HostConnectionLimiter _limiter;
 
         /// <param name="lookup">Name resolution; the system resolver unless a test supplies its own.</param>
-        public InjectionTester(Func<string, Task<IPAddress[]>>? lookup = null)
+        /// <param name="limiter">The per-host cap both connections (the sanity run's and the probe's) go through; the process-wide one by default.</param>
+        public InjectionTester(Func<string, Task<IPAddress[]>>? lookup = null, HostConnectionLimiter? limiter = null)
         {
             _lookup = lookup ?? NetworkConnector.SystemLookup;
+            _limiter = limiter ?? HostConnectionLimiter.Shared;
         }
 
         public async Task<StartTlsInjectionResult> TestAsync(InjectionTestOptions options, CancellationToken cancel = default)
@@ -52,7 +55,7 @@ namespace StartTlsTools
 
             // The sanity check: a plain STARTTLS that must work, or a silent probe would prove nothing.
             var sanityOptions = Copy(target, helloName);
-            StartTlsResult sanity = await new StartTlsTester(_lookup).TestAsync(sanityOptions, cancel).ConfigureAwait(false);
+            StartTlsResult sanity = await new StartTlsTester(_lookup, _limiter).TestAsync(sanityOptions, cancel).ConfigureAwait(false);
             result.SanityCheck = sanity.Status;
             result.SanityCheckReason = sanity.Reason;
             result.IPAddress = sanity.IPAddress;
@@ -83,9 +86,10 @@ namespace StartTlsTools
             try
             {
                 IPAddress[] addresses = await NetworkConnector.ResolveAsync(target.HostName, _lookup, target.Timeout, cancel).ConfigureAwait(false);
-                Socket socket = await NetworkConnector.ConnectAsync(addresses, result.Port, target.Timeout, cancel).ConfigureAwait(false);
-                result.IPAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
+                (Socket socket, IDisposable slot) = await NetworkConnector.ConnectAsync(addresses, result.Port, target.Timeout, _limiter, _limiter.MaxPerHost, cancel).ConfigureAwait(false);
                 session = ProtocolSession.OverSocket(socket, target.Timeout, listening.Token, transcript, target.GreetingTimeout);
+                session.ReleaseOnDispose(slot);
+                result.IPAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
                 session.InjectAfterStartTls = result.InjectedCommand;
 
                 PlainPhaseOutcome plain = await dialect.NegotiateStartTlsAsync(session, context).ConfigureAwait(false);

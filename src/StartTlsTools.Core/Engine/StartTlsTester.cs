@@ -22,7 +22,7 @@ namespace StartTlsTools
         private readonly HostConnectionLimiter _limiter;
 
         /// <param name="lookup">Name resolution; the system resolver unless a test supplies its own.</param>
-        /// <param name="limiter">The per-host cap the enforcement probe's extra connection goes through; the process-wide one by default.</param>
+        /// <param name="limiter">The per-host cap every connection (the test's and the enforcement probe's) goes through; the process-wide one by default.</param>
         public StartTlsTester(Func<string, Task<IPAddress[]>>? lookup = null, HostConnectionLimiter? limiter = null)
         {
             _lookup = lookup ?? NetworkConnector.SystemLookup;
@@ -65,11 +65,12 @@ namespace StartTlsTools
             try
             {
                 IPAddress[] addresses = await NetworkConnector.ResolveAsync(options.HostName, _lookup, options.Timeout, cancel).ConfigureAwait(false);
-                Socket socket = await NetworkConnector.ConnectAsync(addresses, result.Port, options.Timeout, cancel).ConfigureAwait(false);
+                (Socket socket, IDisposable slot) = await NetworkConnector.ConnectAsync(addresses, result.Port, options.Timeout, _limiter, _limiter.MaxPerHost, cancel).ConfigureAwait(false);
+                session = ProtocolSession.OverSocket(socket, options.Timeout, cancel, transcript, options.GreetingTimeout);
+                session.ReleaseOnDispose(slot);
                 result.ConnectMs = clock.Elapsed.TotalMilliseconds;
                 result.IPAddress = ((IPEndPoint)socket.RemoteEndPoint!).Address.ToString();
                 localAddress = ((IPEndPoint)socket.LocalEndPoint!).Address;
-                session = ProtocolSession.OverSocket(socket, options.Timeout, cancel, transcript, options.GreetingTimeout);
 
                 open = new OpenSession(session, context, result, clock, beforeClose);
                 if (options.ImplicitTls) await RunImplicitAsync(open, dialect, options).ConfigureAwait(false);

@@ -40,46 +40,97 @@ namespace StartTlsTools.Transport
         }
 
         /// <summary>Tries each address in turn; the first that accepts wins.</summary>
+        /// <summary>Connects to the first address that answers, each tried in turn.</summary>
         public static async Task<Socket> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port, TimeSpan timeout, CancellationToken cancel)
         {
-            var failures = new List<string>();
-            bool allTimedOut = true;
+            var failures = new ConnectFailures(addresses, port, timeout);
             foreach (IPAddress address in addresses)
             {
-                cancel.ThrowIfCancellationRequested();
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+                Socket? socket = await TryConnectAsync(address, port, timeout, failures, cancel).ConfigureAwait(false);
+                if (socket != null) return socket;
+            }
+            throw failures.ToException();
+        }
+
+        /// <summary>
+        /// As <see cref="ConnectAsync(IReadOnlyList{IPAddress}, int, TimeSpan, CancellationToken)"/>, holding one of the
+        /// address's slots in <paramref name="limiter"/> while the connection lives: the caller disposes the slot with
+        /// the socket (<see cref="ProtocolSession.ReleaseOnDispose"/> does that for a session).
+        /// </summary>
+        public static async Task<(Socket Socket, IDisposable Slot)> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port, TimeSpan timeout,
+            HostConnectionLimiter limiter, int cap, CancellationToken cancel)
+        {
+            var failures = new ConnectFailures(addresses, port, timeout);
+            foreach (IPAddress address in addresses)
+            {
+                IDisposable slot = await limiter.AcquireAsync(address.ToString(), cap, cancel).ConfigureAwait(false);
+                Socket? socket;
+                try { socket = await TryConnectAsync(address, port, timeout, failures, cancel).ConfigureAwait(false); }
+                catch
                 {
-                    cts.CancelAfter(timeout);
-                    using (cts.Token.Register(() => socket.Dispose()))
+                    slot.Dispose();
+                    throw;
+                }
+                if (socket != null) return (socket, slot);
+                slot.Dispose();
+            }
+            throw failures.ToException();
+        }
+
+        private static async Task<Socket?> TryConnectAsync(IPAddress address, int port, TimeSpan timeout, ConnectFailures failures, CancellationToken cancel)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+            {
+                cts.CancelAfter(timeout);
+                using (cts.Token.Register(() => socket.Dispose()))
+                {
+                    try
                     {
-                        try
-                        {
-                            await socket.ConnectAsync(new IPEndPoint(address, port)).ConfigureAwait(false);
-                            if (cts.IsCancellationRequested) throw new ObjectDisposedException(nameof(Socket));
-                            return socket;
-                        }
-                        catch (Exception ex) when (ex is SocketException || ex is ObjectDisposedException || ex is InvalidOperationException)
-                        {
-                            socket.Dispose();
-                            cancel.ThrowIfCancellationRequested();
-                            if (cts.IsCancellationRequested)
-                            {
-                                failures.Add($"{Format(address, port)}: no answer within {timeout.TotalSeconds:0.#} s");
-                            }
-                            else
-                            {
-                                allTimedOut = false;
-                                failures.Add($"{Format(address, port)}: {ex.Message}");
-                            }
-                        }
+                        await socket.ConnectAsync(new IPEndPoint(address, port)).ConfigureAwait(false);
+                        if (cts.IsCancellationRequested) throw new ObjectDisposedException(nameof(Socket));
+                        return socket;
+                    }
+                    catch (Exception ex) when (ex is SocketException || ex is ObjectDisposedException || ex is InvalidOperationException)
+                    {
+                        socket.Dispose();
+                        cancel.ThrowIfCancellationRequested();
+                        if (cts.IsCancellationRequested) failures.TimedOut(address);
+                        else failures.Failed(address, ex.Message);
+                        return null;
                     }
                 }
             }
-            string detail = string.Join("; ", failures);
-            if (allTimedOut)
-                throw new StepTimeoutException("the TCP connect to " + string.Join(", ", addresses.Select(a => Format(a, port))), timeout);
-            throw new ConnectFailedException("Could not connect: " + detail + ".");
+        }
+
+        /// <summary>What every address said, for the one error a failed connect becomes.</summary>
+        private sealed class ConnectFailures
+        {
+            private readonly IReadOnlyList<IPAddress> _addresses;
+            private readonly int _port;
+            private readonly TimeSpan _timeout;
+            private readonly List<string> _failures = new List<string>();
+            private bool _allTimedOut = true;
+
+            public ConnectFailures(IReadOnlyList<IPAddress> addresses, int port, TimeSpan timeout)
+            {
+                _addresses = addresses;
+                _port = port;
+                _timeout = timeout;
+            }
+
+            public void TimedOut(IPAddress address) => _failures.Add($"{Format(address, _port)}: no answer within {_timeout.TotalSeconds:0.#} s");
+
+            public void Failed(IPAddress address, string message)
+            {
+                _allTimedOut = false;
+                _failures.Add($"{Format(address, _port)}: {message}");
+            }
+
+            public Exception ToException() => _allTimedOut
+                ? new StepTimeoutException("the TCP connect to " + string.Join(", ", _addresses.Select(a => Format(a, _port))), _timeout)
+                : (Exception)new ConnectFailedException("Could not connect: " + string.Join("; ", _failures) + ".");
         }
 
         public static string Format(IPAddress address, int port) =>

@@ -26,6 +26,7 @@ namespace StartTlsTools.Transport
         private int _start;
         private int _end;
         private int _closedFlag;
+        private IDisposable? _slot;
         private int _writes;
         private HandshakeBytesRecorder? _handshakeBytes;
 
@@ -348,10 +349,14 @@ namespace StartTlsTools.Transport
             if (Interlocked.Exchange(ref _closedFlag, 1) == 0) _abort();
         }
 
+        /// <summary>Releases <paramref name="slot"/> (a per-host connection slot) when the session is disposed.</summary>
+        public void ReleaseOnDispose(IDisposable slot) => _slot = slot;
+
         public void Dispose()
         {
             try { _stream.Dispose(); } catch (Exception) { /* closing a broken stream must not throw */ }
             Abort();
+            Interlocked.Exchange(ref _slot, null)?.Dispose();
         }
     }
 }
