@@ -13,8 +13,8 @@ namespace StartTlsTools.Transport
     /// </summary>
     /// <remarks>
     /// Each caller states its own cap (a capability scan may ask for more than a single test): a connection is
-    /// admitted while fewer than the caller's cap are open to that key. Waiters are served first come, first served
-    /// among those the cap admits. A key's state is dropped when nothing is open or waiting, so a run over 10,000
+    /// admitted while fewer than the caller's cap are open to that key, even while callers with a lower cap wait.
+    /// Waiters are served first come, first served among those the cap admits. A key's state is dropped when nothing is open or waiting, so a run over 10,000
     /// distinct addresses holds only the ones in use.
     /// </remarks>
     public sealed class HostConnectionLimiter
@@ -64,7 +64,7 @@ namespace StartTlsTools.Transport
             lock (_hosts)
             {
                 if (!_hosts.TryGetValue(host, out state!)) _hosts[host] = state = new HostState();
-                if (state.Open < cap && state.Waiters.Count == 0) state.Open++;
+                if (state.Open < cap) state.Open++;
                 else state.Waiters.AddLast(waiter = new Waiter(cap));
             }
             var lease = new Lease(this, host);

@@ -210,5 +210,32 @@ namespace StartTlsTools.Tests.HostedPowerShell
                 File.Delete(broken);
             }
         }
+
+        /// <summary>Progress of a fleet run as a host receives it, and none when the preference silences it (a runbook).</summary>
+        [Theory]
+        [InlineData("Continue", true)]
+        [InlineData("SilentlyContinue", false)]
+        public void A_fleet_run_writes_progress_unless_silenced(string preference, bool expectProgress)
+        {
+            using var ps = PowerShell.Create();
+            ps.Runspace = _runspace;
+            ps.AddScript("param($port, $preference) $ProgressPreference = $preference; " +
+                         "1..12 | ForEach-Object { [pscustomobject]@{ HostName = 'localhost'; Port = $port } } | Test-StartTls -ThrottleLimit 8 -EhloName client.lab.test")
+              .AddArgument(Lab.Current.LivePort("LAB_SMTP_PORT")).AddArgument(preference);
+            var output = ps.Invoke();
+
+            Assert.Equal(12, output.Count);
+            Assert.All(output, o => Assert.Equal(StartTlsStatus.Success, ((StartTlsResult)o.BaseObject).Status));
+            var progress = ps.Streams.Progress.ToList();
+            if (!expectProgress)
+            {
+                Assert.Empty(progress);
+                return;
+            }
+            Assert.NotEmpty(progress);
+            Assert.All(progress, p => Assert.Equal("Test-StartTls", p.Activity));
+            Assert.Contains(progress, p => p.StatusDescription.Contains("in flight (at most 8)"));
+            Assert.Equal(ProgressRecordType.Completed, progress.Last().RecordType);
+        }
     }
 }
