@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -32,35 +33,62 @@ namespace StartTlsTools.Probing
     /// <summary>
     /// Runs one probe: a new TCP connection, the dialect's plaintext preamble up to the STARTTLS go-ahead (none in
     /// implicit mode), one raw ClientHello, the server's first flight, a close_notify, and goodbye. The handshake is
-    /// never completed. Connections go through the host limiter; a busy server (421, "too many connections", refused
-    /// or dropped connects) is retried with exponential backoff and then reported as Untested.
+    /// never completed. Each connection holds a slot of the per-host limiter for as long as it is open; a busy server
+    /// (421, "too many connections", refused or dropped connects) is retried with exponential backoff and then
+    /// reported as Untested.
     /// </summary>
     public sealed class TlsProbeRunner
     {
         private static readonly Regex BusyAnswer = new Regex(@"\b421\b|too many|busy|try again|temporar|overload", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-        private readonly IPAddress _address;
+        /// <summary>The per-scan limiter's only key: a scan has one target, so pacing needs no address.</summary>
+        private const string PacingKey = "scan";
+
+        private readonly IReadOnlyList<IPAddress> _addresses;
         private readonly int _port;
         private readonly IStartTlsDialect _dialect;
         private readonly DialectContext _context;
         private readonly bool _implicitTls;
         private readonly TimeSpan _timeout;
         private readonly HostConnectionLimiter _limiter;
+        private readonly int _cap;
+        private readonly HostConnectionLimiter? _pacing;
         private readonly CancellationToken _cancel;
+        private IPAddress? _pinned;
         private int _connections;
 
+        /// <summary>One address; every connection holds a slot of <paramref name="limiter"/> under its own cap (and pause).</summary>
         public TlsProbeRunner(IPAddress address, int port, IStartTlsDialect dialect, DialectContext context, bool implicitTls,
             TimeSpan timeout, HostConnectionLimiter limiter, CancellationToken cancel)
+            : this(new[] { address }, port, dialect, context, implicitTls, timeout, limiter, limiter.MaxPerHost, null, cancel)
         {
-            _address = address;
+        }
+
+        /// <summary>
+        /// Every resolved address, tried in turn until one accepts a connection; from then on every probe goes to that
+        /// one (<see cref="Address"/>). Each connection holds a slot of <paramref name="limiter"/> (keyed by the
+        /// address, admitted under <paramref name="cap"/>) and, when given, first waits for its turn in
+        /// <paramref name="pacing"/> (this runner's own pause between connections).
+        /// </summary>
+        public TlsProbeRunner(IReadOnlyList<IPAddress> addresses, int port, IStartTlsDialect dialect, DialectContext context, bool implicitTls,
+            TimeSpan timeout, HostConnectionLimiter limiter, int cap, HostConnectionLimiter? pacing, CancellationToken cancel)
+        {
+            if (addresses.Count == 0) throw new ArgumentException("At least one address.", nameof(addresses));
+            if (cap < 1) throw new ArgumentOutOfRangeException(nameof(cap), cap, "At least one connection per host.");
+            _addresses = addresses;
             _port = port;
             _dialect = dialect;
             _context = context;
             _implicitTls = implicitTls;
             _timeout = timeout;
             _limiter = limiter;
+            _cap = cap;
+            _pacing = pacing;
             _cancel = cancel;
         }
+
+        /// <summary>The address that accepted the first connection, which every later probe uses; null until one did.</summary>
+        public IPAddress? Address => Volatile.Read(ref _pinned);
 
         /// <summary>How long each probe waits for a greeting (see <see cref="ProtocolSession.GreetingTimeout"/>).</summary>
         public TimeSpan? GreetingTimeout { get; set; }
@@ -69,8 +97,8 @@ namespace StartTlsTools.Probing
         public int Retries { get; set; } = 3;
         public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
-        /// <summary>How many probes may run at once (the host limiter's cap).</summary>
-        public int MaxParallel => _limiter.MaxPerHost;
+        /// <summary>How many probes may run at once (the per-host cap).</summary>
+        public int MaxParallel => _cap;
 
         /// <summary>Every TCP connection opened, retries included.</summary>
         public int ConnectionsOpened => Volatile.Read(ref _connections);
@@ -93,12 +121,15 @@ namespace StartTlsTools.Probing
         private async Task<(ProbeResult, bool retry)> OnceAsync(byte[] clientHello, bool untilServerHelloDone, TlsProtocolVersion version)
         {
             var result = new ProbeResult();
-            using (await _limiter.AcquireAsync(_address.ToString(), _cancel).ConfigureAwait(false))
+            using (_pacing == null ? null : await _pacing.AcquireAsync(PacingKey, _cancel).ConfigureAwait(false))
             {
                 Socket socket;
+                IDisposable slot;
+                IPAddress? pinned = Address;
                 try
                 {
-                    socket = await NetworkConnector.ConnectAsync(new[] { _address }, _port, _timeout, _cancel).ConfigureAwait(false);
+                    (socket, slot) = await NetworkConnector.ConnectAsync(pinned == null ? _addresses : new[] { pinned }, _port, _timeout,
+                        _limiter, _cap, _cancel).ConfigureAwait(false);
                 }
                 catch (ConnectFailedException ex)
                 {
@@ -112,6 +143,9 @@ namespace StartTlsTools.Probing
                 var transcript = new TranscriptRecorder(System.Diagnostics.Stopwatch.StartNew());
                 using (var session = ProtocolSession.OverSocket(socket, _timeout, _cancel, transcript, GreetingTimeout))
                 {
+                    session.ReleaseOnDispose(slot);
+                    // The first address to accept is the one scanned (a scan's first probe runs alone, so only one can win).
+                    if (pinned == null) Interlocked.CompareExchange(ref _pinned, ((IPEndPoint)socket.RemoteEndPoint!).Address, null);
                     try
                     {
                         if (!_implicitTls)

@@ -156,6 +156,23 @@ namespace StartTlsTools.Tests.Integration
         }
 
         [Fact]
+        public async Task A_name_whose_first_address_refuses_is_scanned_at_its_second_with_the_same_results()
+        {
+            // The lab listens on 127.0.0.1 only: 127.3.2.1 refuses the connect, and the scan moves on to the lab.
+            int port = Lab.Current.LivePort("LAB_SMTP_PORT");
+            var scanner = new TlsCapabilityScanner(_ => Task.FromResult(new[] { System.Net.IPAddress.Parse("127.3.2.1"), System.Net.IPAddress.Loopback }));
+            var report = await scanner.ScanAsync(new TlsCapabilityOptions { HostName = "mail.lab.test", Port = port, EhloName = "client.lab.test" });
+            var direct = await Scan("LAB_SMTP_PORT", false);
+
+            Assert.Equal(TlsCapabilityStatus.Success, report.Summary.Status);
+            Assert.Equal("127.0.0.1", report.Summary.IPAddress);
+            Assert.Equal("CN=mail.lab.test, O=StartTlsTools lab", report.Summary.CertificateSubject);
+            Assert.Equal(direct.Summary.VersionsAccepted, report.Summary.VersionsAccepted);
+            Assert.Equal(direct.CipherSuites.Select(r => r.TlsVersion + " " + r.Code).OrderBy(x => x),
+                report.CipherSuites.Select(r => r.TlsVersion + " " + r.Code).OrderBy(x => x));
+        }
+
+        [Fact]
         public async Task Imap_through_dovecot_starttls_reaches_tls()
         {
             var report = await Scan("LAB_IMAP_PORT", false, StartTlsProtocol.Imap);
