@@ -40,7 +40,6 @@ namespace StartTlsTools.Transport
         }
 
         /// <summary>Tries each address in turn; the first that accepts wins.</summary>
-        /// <summary>Connects to the first address that answers, each tried in turn.</summary>
         public static async Task<Socket> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port, TimeSpan timeout, CancellationToken cancel)
         {
             var failures = new ConnectFailures(addresses, port, timeout);
