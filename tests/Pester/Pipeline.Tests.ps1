@@ -125,7 +125,8 @@ Describe 'Binding by property name' {
             [pscustomobject]@{ HostName = 'localhost'; Port = Get-LabPort IMAP; Protocol = 'Imap' }
             [pscustomobject]@{ HostName = 'localhost'; Port = Get-LabPort LDAP; Protocol = 'Ldap' }
         ) | Export-Csv -LiteralPath $Csv -NoTypeInformation
-        $results = @(Import-Csv -LiteralPath $Csv | Test-StartTls -TrustedRootCertificate $Ca -EhloName client.lab.test)
+        # -ThrottleLimit 1: one at a time, so the results keep the input order asserted below.
+        $results = @(Import-Csv -LiteralPath $Csv | Test-StartTls -TrustedRootCertificate $Ca -EhloName client.lab.test -ThrottleLimit 1)
         $results.Count | Should -Be 3
         $results.Protocol | Should -Be 'Smtp', 'Imap', 'Ldap'
         $results.Port | Should -Be (Get-LabPort SMTP), (Get-LabPort IMAP), (Get-LabPort LDAP)

@@ -334,7 +334,8 @@ Describe 'Test-StartTls against the integration lab' {
                 "localhost,Imap,$($Lab.LAB_IMAP_PORT)"
                 "localhost,Pop3,$($Lab.LAB_POP3_PORT)"
             ) | Set-Content -LiteralPath $csvPath
-            $results = @(Import-Csv -LiteralPath $csvPath | Test-StartTls -TrustedRootCertificate $Ca -TimeoutSeconds 10)
+            # -ThrottleLimit 1 keeps the input order that the assertion below spells out.
+            $results = @(Import-Csv -LiteralPath $csvPath | Test-StartTls -TrustedRootCertificate $Ca -TimeoutSeconds 10 -ThrottleLimit 1)
             $results.Count | Should -Be 3
             ($results | ForEach-Object { "$($_.Protocol):$($_.Port):$($_.Status)" }) -join ',' |
                 Should -Be "Smtp:$($Lab.LAB_SMTP_PORT):Success,Imap:$($Lab.LAB_IMAP_PORT):Success,Pop3:$($Lab.LAB_POP3_PORT):Success"
