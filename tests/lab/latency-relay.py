@@ -18,6 +18,7 @@ concurrent connections per front address and to the backend.
 
   latency-relay.py serve --backend 25=127.0.0.1:60025 --fronts 1000 --latency-ms 50 --log relay.log --pid-file relay.pid
   latency-relay.py report --log relay.log [--since-line N] [--json]
+  latency-relay.py list --fronts 1000        (the addresses serve listens on, for target lists)
 """
 import argparse
 import asyncio
@@ -264,6 +265,9 @@ def main():
     s.add_argument("--lifetime", type=float, default=3600.0, help="seconds before the relay stops by itself (default 3600)")
     s.add_argument("--log", help="per-connection log (appended)")
     s.add_argument("--pid-file")
+    l = sub.add_parser("list", help="print the front addresses serve would listen on, one a line")
+    l.add_argument("--front-base", type=loopback_address, default=ipaddress.ip_address("127.60.0.1"))
+    l.add_argument("--fronts", type=int, default=1000)
     r = sub.add_parser("report", help="max concurrent connections per front address and to the backend, from a log")
     r.add_argument("--log", required=True)
     r.add_argument("--since-line", type=int, default=0, help="ignore the log's first N lines")
@@ -271,6 +275,9 @@ def main():
     args = parser.parse_args()
     if args.command == "report":
         return report(args)
+    if args.command == "list":
+        print("\n".join(front_addresses(args.front_base, args.fronts)))
+        return
     if not 0 < args.fronts <= 65000 or args.latency_ms < 0 or args.max_connections < 1 or args.lifetime <= 0:
         parser.error("--fronts must be 1..65000, --latency-ms >= 0, --max-connections >= 1, --lifetime > 0")
     # Every front listener and every relayed connection (two sockets) needs a descriptor.
