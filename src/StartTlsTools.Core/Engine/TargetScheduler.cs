@@ -30,6 +30,7 @@ namespace StartTlsTools.Engine
         private int _nextId;
         // Results taken off the queue: Started - _taken is what is running or waiting to be delivered.
         private int _taken;
+        private Stopwatch? _cancelledAt;
 
         public TargetScheduler(int throttleLimit, CancellationToken cancel)
         {
@@ -78,7 +79,7 @@ namespace StartTlsTools.Engine
         public void Start(string label, Func<CancellationToken, Task<TResult>> work, Action<TResult> deliver)
         {
             DeliverFinished();
-            while (Started - _taken >= ThrottleLimit) DeliverOne(_finished.Take(_cancel));
+            while (Started - _taken >= ThrottleLimit) DeliverOne(TakeNext());
             _cancel.ThrowIfCancellationRequested();
 
             int id = ++_nextId;
@@ -101,28 +102,33 @@ namespace StartTlsTools.Engine
         }
 
         /// <summary>
-        /// Waits for every target, delivering each result as it finishes. When the run is cancelled it stops
-        /// delivering, waits (at most <see cref="CancelGrace"/>) for the targets to close their connections, and
-        /// throws OperationCanceledException.
+        /// Waits for every target, delivering each result as it finishes. When the run is cancelled the targets end
+        /// promptly (their results say Cancelled) and are still delivered; a target that ignores the cancel is given
+        /// up on after <see cref="CancelGrace"/> with an OperationCanceledException.
         /// </summary>
         public void Finish()
         {
-            try
-            {
-                while (Started > _taken) DeliverOne(_finished.Take(_cancel));
-            }
-            catch (OperationCanceledException)
-            {
-                WaitForCancelledTargets();
-                throw;
-            }
+            while (Started > _taken) DeliverOne(TakeNext());
         }
 
-        /// <summary>After a cancel: the engines honour the token promptly; this only makes sure no socket outlives the run.</summary>
+        /// <summary>After a cancel: waits (at most <see cref="CancelGrace"/>) until no target is running, so no socket outlives the run.</summary>
         public void WaitForCancelledTargets()
         {
             var deadline = Stopwatch.StartNew();
             while (InFlight > 0 && deadline.Elapsed < CancelGrace) Thread.Sleep(10);
+        }
+
+        private Action TakeNext()
+        {
+            if (!_cancel.IsCancellationRequested)
+            {
+                try { return _finished.Take(_cancel); }
+                catch (OperationCanceledException) { /* fall through to the grace period */ }
+            }
+            if (_cancelledAt == null) _cancelledAt = Stopwatch.StartNew();
+            TimeSpan left = CancelGrace - _cancelledAt.Elapsed;
+            if (left > TimeSpan.Zero && _finished.TryTake(out Action? next, left)) return next;
+            throw new OperationCanceledException(_cancel);
         }
 
         private void DeliverOne(Action next)

@@ -18,8 +18,9 @@ namespace StartTlsTools.MailDomain
     public sealed class MailDomainTester
     {
         /// <summary>
-        /// MX hosts of one domain tested at once. Issue 12 (the fleet engine's throttle) replaces this fixed number and
-        /// the per-address limiter below with the fleet's own; this is the seam.
+        /// MX addresses of one domain tested at once. Domains themselves are run concurrently by the caller (the
+        /// cmdlet's -ThrottleLimit); every connection also holds a slot of the process-wide per-address cap, and the
+        /// limiter below keeps this domain's own tests to one at a time per address.
         /// </summary>
         public const int ParallelMxTests = 2;
 

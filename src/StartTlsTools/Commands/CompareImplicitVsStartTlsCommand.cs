@@ -34,14 +34,23 @@ namespace StartTlsTools.Commands
 
             string target = $"{Protocol} {HostName}";
             Output.WriteVerbose($"Comparing {target}: STARTTLS port {options.SideOptions(false).EffectivePort} with implicit TLS port {options.SideOptions(true).EffectivePort}, {Samples} sample(s) each, one connection at a time.");
-            ImplicitVsStartTlsComparison comparison = Wait(new ImplicitVsStartTlsComparer().CompareAsync(options, StopToken));
-            Output.WriteVerbose($"{target}: STARTTLS {comparison.StartTlsStatus} ({comparison.StartTlsSuccessfulSamples} ok), implicit TLS {comparison.ImplicitStatus} ({comparison.ImplicitSuccessfulSamples} ok).");
+            string hostName = HostName;
+            RunTarget(target, async cancel =>
+            {
+                ImplicitVsStartTlsComparison comparison = await new ImplicitVsStartTlsComparer().CompareAsync(options, cancel).ConfigureAwait(false);
+                return () => Write(comparison, target, hostName);
+            });
+        }
 
+        /// <summary>Runs on the pipeline thread when the target is done.</summary>
+        private void Write(ImplicitVsStartTlsComparison comparison, string target, string hostName)
+        {
+            Output.WriteVerbose($"{target}: STARTTLS {comparison.StartTlsStatus} ({comparison.StartTlsSuccessfulSamples} ok), implicit TLS {comparison.ImplicitStatus} ({comparison.ImplicitSuccessfulSamples} ok).");
             Output.WriteObject(comparison);
             if (!comparison.StartTlsReachable && ErrorMap.For(comparison.StartTlsStatus) is var (startTlsId, startTlsCategory) && comparison.StartTlsStatus != StartTlsStatus.Cancelled)
-                Output.WriteError(new CmdletError(startTlsId, startTlsCategory, HostName, $"{target} STARTTLS port {comparison.StartTlsPort}: {comparison.StartTlsReason}"));
+                Output.WriteError(new CmdletError(startTlsId, startTlsCategory, hostName, $"{target} STARTTLS port {comparison.StartTlsPort}: {comparison.StartTlsReason}"));
             if (!comparison.ImplicitReachable && ErrorMap.For(comparison.ImplicitStatus) is var (implicitId, implicitCategory) && comparison.ImplicitStatus != StartTlsStatus.Cancelled)
-                Output.WriteError(new CmdletError(implicitId, implicitCategory, HostName, $"{target} implicit TLS port {comparison.ImplicitPort}: {comparison.ImplicitReason}"));
+                Output.WriteError(new CmdletError(implicitId, implicitCategory, hostName, $"{target} implicit TLS port {comparison.ImplicitPort}: {comparison.ImplicitReason}"));
         }
     }
 }

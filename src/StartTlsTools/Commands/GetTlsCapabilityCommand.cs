@@ -52,14 +52,24 @@ namespace StartTlsTools.Commands
 
             string target = Describe(options);
             Output.WriteVerbose($"Enumerating TLS on {target} (at most {MaxConnectionsPerHost} connections at once).");
-            TlsCapabilityReport report = Wait(new TlsCapabilityScanner(DnsServerParameter.HostLookup(dnsServer, options.Timeout)).ScanAsync(options, StopToken));
+            string hostName = HostName;
+            bool summaryOnly = Summary.IsPresent;
+            RunTarget(target, async cancel =>
+            {
+                TlsCapabilityReport report = await new TlsCapabilityScanner(DnsServerParameter.HostLookup(dnsServer, options.Timeout)).ScanAsync(options, cancel).ConfigureAwait(false);
+                return () => Write(report, target, hostName, summaryOnly);
+            });
+        }
+
+        /// <summary>Runs on the pipeline thread when the target is done.</summary>
+        private void Write(TlsCapabilityReport report, string target, string hostName, bool summaryOnly)
+        {
             var summary = report.Summary;
             Output.WriteVerbose($"{target}: {summary.Status}, {summary.CipherSuitesAccepted} suite(s), {summary.ConnectionsOpened} connection(s) in {summary.DurationMs:0} ms. {summary.Reason}");
-
-            if (Summary) Output.WriteObject(summary);
+            if (summaryOnly) Output.WriteObject(summary);
             else foreach (var suite in report.CipherSuites) Output.WriteObject(suite);
             if (ErrorMap.For(summary.Status) is var (id, category) && summary.Status != TlsCapabilityStatus.Cancelled)
-                Output.WriteError(new CmdletError(id, category, HostName, $"{target}: {summary.Reason}"));
+                Output.WriteError(new CmdletError(id, category, hostName, $"{target}: {summary.Reason}"));
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace StartTlsTools.Commands
 {
-    /// <summary>A target whose protocol the user chooses: adds -Protocol (position 1) and -XmppDomain.</summary>
+    /// <summary>A target whose protocol the user chooses: adds -Protocol (position 1), -XmppDomain and -ThrottleLimit (targets in flight).</summary>
     public abstract class ServiceCmdletBase : TargetCmdletBase
     {
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -12,6 +12,16 @@ namespace StartTlsTools.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? XmppDomain { get; set; }
+
+        /// <summary>The most targets tested at once (pipeline input); 1 tests them one after another, in input order.</summary>
+        [Parameter]
+        [ValidateRange(1, MaxThrottleLimit)]
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+        public const int DefaultThrottleLimit = 32;
+        public const int MaxThrottleLimit = 1024;
+
+        protected override int TargetsInFlight => ThrottleLimit;
 
         protected override T FillTarget<T>(T options)
         {

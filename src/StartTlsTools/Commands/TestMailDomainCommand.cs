@@ -26,6 +26,13 @@ namespace StartTlsTools.Commands
         [Parameter]
         public X509Certificate2[]? TrustedRootCertificate { get; set; }
 
+        /// <summary>The most domains tested at once (pipeline input); 1 tests them one after another, in input order.</summary>
+        [Parameter]
+        [ValidateRange(1, ServiceCmdletBase.MaxThrottleLimit)]
+        public int ThrottleLimit { get; set; } = ServiceCmdletBase.DefaultThrottleLimit;
+
+        protected override int TargetsInFlight => ThrottleLimit;
+
         [Parameter]
         [ValidateRange(0, FindingOptions.MaxExpiryWarningDays)]
         public int ExpiryWarningDays { get; set; } = FindingOptions.DefaultExpiryWarningDays;
@@ -50,8 +57,18 @@ namespace StartTlsTools.Commands
             }
             options.DnsServer = server;
 
-            Output.WriteVerbose($"Testing mail domain {Domain} (timeout {TimeoutSeconds} s per step).");
-            IReadOnlyList<MailDomainResult> rows = Wait(MailDomainTester.ForOptions(options).TestAsync(options, StopToken));
+            string domain = Domain;
+            Output.WriteVerbose($"Testing mail domain {domain} (timeout {TimeoutSeconds} s per step).");
+            RunTarget(domain, async cancel =>
+            {
+                IReadOnlyList<MailDomainResult> rows = await MailDomainTester.ForOptions(options).TestAsync(options, cancel).ConfigureAwait(false);
+                return () => Write(rows, domain);
+            });
+        }
+
+        /// <summary>Runs on the pipeline thread when the domain is done.</summary>
+        private void Write(IReadOnlyList<MailDomainResult> rows, string domain)
+        {
             foreach (MailDomainResult row in rows)
             {
                 Output.WriteVerbose($"{row.Domain} {row.HostName} {row.IPAddress}: {(row.Status?.ToString() ?? "not tested")}, DANE {row.DaneStatus}, MTA-STS {row.MtaStsStatus}. {row.Reason}");
@@ -60,9 +77,9 @@ namespace StartTlsTools.Commands
                 Output.WriteObject(row);
             }
             Finding? remote = rows.SelectMany(r => r.Findings).FirstOrDefault(f => f.Id == "DaneResolverNotLocal");
-            if (remote != null) Output.WriteWarning($"{Domain}: {remote.Detail}");
+            if (remote != null) Output.WriteWarning($"{domain}: {remote.Detail}");
             if (rows.Count == 1 && rows[0].Findings.FirstOrDefault(f => f.Id == "MxLookupFailed" || f.Id == "DomainNotFound" || f.Id == "DnssecBogus") is Finding failed && rows[0].HostName.Length == 0)
-                Output.WriteError(new CmdletError(failed.Id, failed.Id == "DomainNotFound" ? ErrorCategory.ObjectNotFound : ErrorCategory.ResourceUnavailable, Domain, $"{Domain}: {rows[0].MxSummary}"));
+                Output.WriteError(new CmdletError(failed.Id, failed.Id == "DomainNotFound" ? ErrorCategory.ObjectNotFound : ErrorCategory.ResourceUnavailable, domain, $"{domain}: {rows[0].MxSummary}"));
         }
     }
 }

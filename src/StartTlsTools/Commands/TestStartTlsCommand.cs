@@ -63,35 +63,51 @@ namespace StartTlsTools.Commands
             }
 
             string target = Describe(options);
+            string hostName = HostName;
+            bool quiet = Quiet.IsPresent, dane = Dane.IsPresent;
             Output.WriteVerbose($"Testing {target} (timeout {TimeoutSeconds} s per step).");
-            StartTlsResult result = Wait(new StartTlsTester(DnsServerParameter.HostLookup(dnsServer, options.Timeout)).TestAsync(options, StopToken));
-            if (Dane) CheckDane(result, dnsServer, options.Timeout);
+            RunTarget(target, async cancel =>
+            {
+                StartTlsResult result = await new StartTlsTester(DnsServerParameter.HostLookup(dnsServer, options.Timeout)).TestAsync(options, cancel).ConfigureAwait(false);
+                string? daneResolver = dane ? await CheckDaneAsync(result, dnsServer, options.Timeout, cancel).ConfigureAwait(false) : null;
+                return () => Write(result, target, hostName, quiet, daneResolver);
+            });
+        }
+
+        /// <summary>Runs on the pipeline thread when the target is done.</summary>
+        private void Write(StartTlsResult result, string target, string hostName, bool quiet, string? daneResolver)
+        {
+            if (daneResolver != null)
+            {
+                Output.WriteVerbose($"{hostName}: DANE {result.DaneStatus}. {result.DaneReason}");
+                if (result.Findings.Any(f => f.Id == "DaneResolverNotLocal"))
+                    Output.WriteWarning($"{hostName}: DANE relied on the AD bit of {daneResolver}, which is not on loopback.");
+            }
             Output.WriteVerbose($"{target}: {result.Status}. {result.Reason}");
             foreach (Finding finding in result.Findings)
                 Output.WriteVerbose($"{target}: finding {finding.Id} ({finding.Severity}): {finding.Detail}");
 
-            if (Quiet)
+            if (quiet)
             {
                 Output.WriteObject(result.IsHealthy);
                 return;
             }
             Output.WriteObject(result);
             if (ErrorMap.For(result.Status) is var (id, category) && result.Status != StartTlsStatus.Cancelled)
-                Output.WriteError(new CmdletError(id, category, HostName, $"{target}: {result.Reason}"));
+                Output.WriteError(new CmdletError(id, category, hostName, $"{target}: {result.Reason}"));
             else if (result.CertificateValid == false)
                 Output.WriteWarning($"{target}: {result.CertificateError}");
-            if (Dane && result.DaneStatus == MailDomain.DaneStatus.Mismatch)
+            if (daneResolver != null && result.DaneStatus == MailDomain.DaneStatus.Mismatch)
                 Output.WriteWarning($"{target}: DANE mismatch: {result.DaneReason}");
         }
 
-        /// <summary>-Dane: TLSA lookup and match against the presented chain, after the test (issue 11).</summary>
-        private void CheckDane(StartTlsResult result, System.Net.IPEndPoint? dnsServer, TimeSpan timeout)
+        /// <summary>-Dane: TLSA lookup and match against the presented chain, after the test (issue 11); returns the resolver's description.</summary>
+        private static async System.Threading.Tasks.Task<string> CheckDaneAsync(StartTlsResult result, System.Net.IPEndPoint? dnsServer, TimeSpan timeout,
+            System.Threading.CancellationToken cancel)
         {
             var resolver = new Resolution.DnsClientResolver(dnsServer, timeout);
-            MailDomain.DaneForTest.CheckAsync(resolver, result, StopToken).GetAwaiter().GetResult();
-            Output.WriteVerbose($"{HostName}: DANE {result.DaneStatus}. {result.DaneReason}");
-            if (result.Findings.Any(f => f.Id == "DaneResolverNotLocal"))
-                Output.WriteWarning($"{HostName}: DANE relied on the AD bit of {resolver.Description}, which is not on loopback.");
+            await MailDomain.DaneForTest.CheckAsync(resolver, result, cancel).ConfigureAwait(false);
+            return resolver.Description;
         }
     }
 }

@@ -51,10 +51,20 @@ namespace StartTlsTools.Commands
 
             string target = $"{Protocol} {HostName}:{options.Target.EffectivePort}";
             Output.WriteVerbose($"Probing {target} for STARTTLS command injection: a sanity STARTTLS first, then STARTTLS with '{InjectionTestOptions.InjectionCommandFor(Protocol, options.Target.EhloName ?? "(this computer)")}' pipelined, listening {WaitSeconds} s over TLS.");
-            StartTlsInjectionResult result = Wait(new InjectionTester(DnsServerParameter.HostLookup(dnsServer, options.Target.Timeout)).TestAsync(options, StopToken));
-            Output.WriteVerbose($"{target}: {result.Verdict}. {result.Reason}");
+            string hostName = HostName;
+            bool quiet = Quiet.IsPresent;
+            RunTarget(target, async cancel =>
+            {
+                StartTlsInjectionResult result = await new InjectionTester(DnsServerParameter.HostLookup(dnsServer, options.Target.Timeout)).TestAsync(options, cancel).ConfigureAwait(false);
+                return () => Write(result, target, hostName, quiet);
+            });
+        }
 
-            if (Quiet)
+        /// <summary>Runs on the pipeline thread when the target is done.</summary>
+        private void Write(StartTlsInjectionResult result, string target, string hostName, bool quiet)
+        {
+            Output.WriteVerbose($"{target}: {result.Verdict}. {result.Reason}");
+            if (quiet)
             {
                 Output.WriteObject(result.IsNotVulnerable);
                 return;
@@ -64,7 +74,7 @@ namespace StartTlsTools.Commands
             if (result.Verdict == InjectionVerdict.Vulnerable)
                 Output.WriteWarning($"{target} is vulnerable to STARTTLS command injection: {result.Reason}");
             else if (result.Verdict == InjectionVerdict.Inconclusive && ErrorMap.For(result.Status) is var (id, category))
-                Output.WriteError(new CmdletError(id, category, HostName, $"{target}: inconclusive: {result.Reason}"));
+                Output.WriteError(new CmdletError(id, category, hostName, $"{target}: inconclusive: {result.Reason}"));
         }
     }
 }

@@ -13,6 +13,7 @@ namespace StartTlsTools.Commands.Output
         void WriteError(CmdletError error);
         void WriteVerbose(string text);
         void WriteWarning(string text);
+        void WriteProgress(ProgressRecord progress);
     }
 
     /// <summary>A non-terminating error before it becomes an ErrorRecord: stable id, category, target, message.</summary>
@@ -55,5 +56,6 @@ namespace StartTlsTools.Commands.Output
         public void WriteError(CmdletError error) => _cmdlet.WriteError(error.ToErrorRecord());
         public void WriteVerbose(string text) => _cmdlet.WriteVerbose(text);
         public void WriteWarning(string text) => _cmdlet.WriteWarning(text);
+        public void WriteProgress(ProgressRecord progress) => _cmdlet.WriteProgress(progress);
     }
 }
