@@ -7,7 +7,9 @@
 #
 # Settings (environment): TARGETS=1000 LATENCY_MS=50 (one way) THROTTLE=64 SERIAL_SAMPLE=50 (openssl loop, scaled)
 # TESTSSL_TARGETS=20 CAP_TARGETS=20 SSLSCAN_SAMPLE=3 (sslscan is serial: timed on a sample, scaled) MEM_TARGETS=10000
-# PARTS="ours cli openssl nmap testssl capability" (a subset runs only those) KEEP_OUT=1 keeps the work folder.
+# HOSTCAP_ADDRESSES=10 HOSTCAP_REPEAT=20 (the per-host cap check: each address that many times in one pipeline)
+# FRONT_BASE=127.60.0.1 MEM_FRONT_BASE=127.60.64.1 (first relay address; the memory run can go beside a speed run)
+# PARTS="ours hostcap cli openssl nmap testssl capability" (a subset runs only those) KEEP_OUT=1 keeps the work folder.
 # Every tool does STARTTLS + TLS handshake + certificate fetch; the run counts the certificates each one reported.
 # A tool or parameter that is missing is reported as "not available", never estimated.
 # Nothing leaves the machine: the relay binds and forwards only 127/8; testssl.sh gets NXCONNECT=127.0.0.1:0, --nodns none.
@@ -24,7 +26,11 @@ TESTSSL_TARGETS="${TESTSSL_TARGETS:-20}"
 CAP_TARGETS="${CAP_TARGETS:-20}"
 SSLSCAN_SAMPLE="${SSLSCAN_SAMPLE:-3}"
 MEM_TARGETS="${MEM_TARGETS:-10000}"
-PARTS="${PARTS:-ours cli openssl nmap testssl capability}"
+HOSTCAP_ADDRESSES="${HOSTCAP_ADDRESSES:-10}"
+HOSTCAP_REPEAT="${HOSTCAP_REPEAT:-20}"
+FRONT_BASE="${FRONT_BASE:-127.60.0.1}"
+MEM_FRONT_BASE="${MEM_FRONT_BASE:-127.60.64.1}"
+PARTS="${PARTS:-ours hostcap cli openssl nmap testssl capability}"
 PY=/usr/bin/python3; [[ -x $PY ]] || PY=python3   # not a pyenv shim: it costs a second per start
 RELAY="$ROOT/tests/lab/latency-relay.py"
 
@@ -63,9 +69,9 @@ stop_relay() {
 cleanup() { stop_relay; if [[ ${KEEP_OUT:-0} == 1 ]]; then note "work folder kept: $OUT"; else rm -rf "$OUT"; fi; }
 trap cleanup EXIT
 
-# start_relay FRONTS LATENCY_MS: waits for its "ready" line (at most 60 s).
+# start_relay FRONTS LATENCY_MS [FIRST_ADDRESS]: waits for its "ready" line (at most 60 s).
 start_relay() {
-  "$PY" "$RELAY" serve --backend "25=127.0.0.1:$SMTP_PORT" --fronts "$1" --latency-ms "$2" \
+  "$PY" "$RELAY" serve --backend "25=127.0.0.1:$SMTP_PORT" --fronts "$1" --latency-ms "$2" --front-base "${3:-$FRONT_BASE}" \
     --max-connections 4096 --lifetime 7200 --log "$OUT/relay.log" --pid-file "$OUT/relay.pid" >"$OUT/relay.out" 2>&1 &
   RELAY_PID=$!
   local i
@@ -130,8 +136,8 @@ if [[ $MODE == memory ]]; then
     echo "memory: not available (Test-StartTls has no -ThrottleLimit on this build)"; exit 0
   fi
   # One front address per target at 0 ms: the per-host cap never queues, so this measures streaming, not waiting.
-  start_relay "$MEM_TARGETS" 0
-  { echo HostName,Port,Protocol; "$PY" "$RELAY" list --fronts "$MEM_TARGETS" | sed 's/$/,25,Smtp/'; } >"$OUT/mem.csv"
+  start_relay "$MEM_TARGETS" 0 "$MEM_FRONT_BASE"
+  { echo HostName,Port,Protocol; "$PY" "$RELAY" list --fronts "$MEM_TARGETS" --front-base "$MEM_FRONT_BASE" | sed 's/$/,25,Smtp/'; } >"$OUT/mem.csv"
   since="$(log_lines)"
   t0="$(now)"
   (cd "$ROOT" && /usr/bin/time -v -o "$OUT/mem.time" "${PWSH[@]}" -c "Import-Module ./out/StartTlsTools;
@@ -150,11 +156,11 @@ fi
 
 # ----------------------------------------------------------------------------------------------------------- speed
 start_relay "$TARGETS" "$LATENCY_MS"
-"$PY" "$RELAY" list --fronts "$TARGETS" >"$OUT/targets.txt"
+"$PY" "$RELAY" list --fronts "$TARGETS" --front-base "$FRONT_BASE" >"$OUT/targets.txt"
 { echo HostName,Port,Protocol; sed 's/$/,25,Smtp/' "$OUT/targets.txt"; } >"$OUT/targets.csv"
 CAPS=()   # per-host cap lines for our runs
 
-if part ours || part capability; then prepare_ours; fi
+if part ours || part hostcap || part capability; then prepare_ours; fi
 
 if part ours; then
   if [[ $HAS_THROTTLE == True ]]; then
@@ -182,6 +188,23 @@ if part ours; then
       "scaled from $SERIAL_SAMPLE in $(fmt "$wall") s (pwsh start-up excluded), $certs certificates"
     read -r conns per_front backend < <(relay_report "$since")
     CAPS+=("Test-StartTls (serial): $conns connections, max $per_front at once per address, max $backend at once in all")
+  fi
+fi
+
+if part hostcap; then
+  # One target per address never tests the per-address cap: here each of a few addresses comes many times at once.
+  { echo HostName,Port,Protocol
+    for ((i = 0; i < HOSTCAP_REPEAT; i++)); do head -n "$HOSTCAP_ADDRESSES" "$OUT/targets.txt" | sed 's/$/,25,Smtp/'; done; } >"$OUT/hostcap.csv"
+  if [[ ${HAS_THROTTLE:-} == True ]]; then
+    since="$(log_lines)"
+    (cd "$ROOT" && "${PWSH[@]}" -c "Import-Module ./out/StartTlsTools; Import-Csv '$OUT/hostcap.csv' |
+      Test-StartTls -ThrottleLimit $THROTTLE -TimeoutSeconds 10 -WarningAction SilentlyContinue |
+      Select-Object HostName, Status, TlsEstablished, CertificateThumbprint | Export-Csv '$OUT/hostcap-out.csv'") >/dev/null 2>"$OUT/hostcap.err" || true
+    certs="$(grep -c ',"True","[0-9A-F]\{40\}"' "$OUT/hostcap-out.csv" || true)"
+    read -r conns per_front backend < <(relay_report "$since")
+    CAPS+=("Test-StartTls -ThrottleLimit $THROTTLE, $HOSTCAP_ADDRESSES addresses x $HOSTCAP_REPEAT: $certs certificates, $conns connections, max $per_front at once per address (cap 4: $( ((per_front <= 4)) && echo held || echo EXCEEDED)), max $backend at once in all")
+  else
+    CAPS+=("per-host cap check: not available (no -ThrottleLimit on this build)")
   fi
 fi
 
