@@ -12,7 +12,10 @@ Why python3/asyncio: it is on every lab machine, starts in well under a second w
 event loop serves thousands of sockets; the relay only moves a few kilobytes per connection.
 
 Log (--log, tab-separated, one line per event, flushed):
-  time  open|close|refused  front-address:port  connection-id  open-on-this-front  open-to-backend  [bytes-up bytes-down reason]
+  time  open|backend-open|client-eof|close|refused  front-address:port  connection-id  open-on-this-front  open-to-backend
+        [bytes-up bytes-down reason]
+"open-on-this-front" counts what clients hold: accept until the client closes its side (client-eof, undelayed);
+"open-to-backend" counts relay-to-backend connections, which close one delayed EOF later.
 "report" reads such a log (optionally only lines after --since-line) and prints the maximum number of
 concurrent connections per front address and to the backend.
 
@@ -76,6 +79,7 @@ class Relay:
         self.latency = args.latency_ms / 1000.0
         self.connect_delay = (2 * args.latency_ms if args.connect_delay_ms is None else args.connect_delay_ms) / 1000.0
         self.open_total = 0
+        self.open_backend = 0
         self.open_per_front = {}
         self.max_per_front = {}
         self.max_backend = 0
@@ -90,8 +94,9 @@ class Relay:
         if self.log_file:
             self.log_file.write("\t".join([f"{time.time():.6f}", *map(str, fields)]) + "\n")
 
-    async def pipe(self, reader, writer):
-        """Reads chunks and delivers each one latency later, in order: a reader task stamps, a writer task waits."""
+    async def pipe(self, reader, writer, on_eof=None):
+        """Reads chunks and delivers each one latency later, in order: a reader task stamps, a writer task waits.
+        on_eof runs the moment the reading side ends (the peer closed or failed), before any delay."""
         queue = asyncio.Queue()
         loop = asyncio.get_running_loop()
 
@@ -107,6 +112,9 @@ class Relay:
             except (ConnectionError, OSError):
                 await queue.put((loop.time() + self.latency, b""))
                 return total
+            finally:
+                if on_eof is not None:
+                    on_eof()
 
         async def write_side():
             while True:
@@ -132,16 +140,24 @@ class Relay:
         cid = self.next_id
         if self.open_total >= self.args.max_connections:
             self.refused += 1
-            self.log("refused", front, cid, self.open_per_front.get(front, 0), self.open_total, 0, 0, "max-connections")
+            self.log("refused", front, cid, self.open_per_front.get(front, 0), self.open_backend, 0, 0, "max-connections")
             client_writer.close()
             return
         self.accepted += 1
         self.open_total += 1
+        # Per front address we count what the client holds: from accept until the client closes its side (read at
+        # once, undelayed). The relay itself keeps the connection a little longer, until the delayed EOF has crossed.
         now = self.open_per_front.get(front, 0) + 1
         self.open_per_front[front] = now
         self.max_per_front[front] = max(self.max_per_front.get(front, 0), now)
-        self.max_backend = max(self.max_backend, self.open_total)
-        self.log("open", front, cid, now, self.open_total)
+        self.log("open", front, cid, now, self.open_backend)
+        client_open = [True]
+
+        def client_closed():
+            if client_open[0]:
+                client_open[0] = False
+                self.open_per_front[front] -= 1
+                self.log("client-eof", front, cid, self.open_per_front[front], self.open_backend)
         up = down = 0
         reason = "done"
         backend_writer = None
@@ -149,8 +165,11 @@ class Relay:
             # The backend connect "crosses the WAN" first; what the client sends meanwhile waits in the socket.
             await asyncio.sleep(self.connect_delay)
             backend_reader, backend_writer = await asyncio.wait_for(asyncio.open_connection(*backend), timeout=10)
+            self.open_backend += 1
+            self.max_backend = max(self.max_backend, self.open_backend)
+            self.log("backend-open", front, cid, self.open_per_front[front], self.open_backend)
             up, down = await asyncio.wait_for(
-                asyncio.gather(self.pipe(client_reader, backend_writer),
+                asyncio.gather(self.pipe(client_reader, backend_writer, client_closed),
                                self.pipe(backend_reader, client_writer)),
                 timeout=self.args.connection_lifetime)
         except asyncio.TimeoutError:
@@ -166,9 +185,11 @@ class Relay:
                         w.close()
                     except Exception:
                         pass
+            client_closed()
             self.open_total -= 1
-            self.open_per_front[front] -= 1
-            self.log("close", front, cid, self.open_per_front[front], self.open_total, up, down, reason)
+            if backend_writer is not None:
+                self.open_backend -= 1
+            self.log("close", front, cid, self.open_per_front[front], self.open_backend, up, down, reason)
 
     def stats(self):
         return {
@@ -228,10 +249,10 @@ def report(args):
             fields = line.rstrip("\n").split("\t")
             if len(fields) < 6:
                 continue
+            backend = max(backend, int(fields[5]))
             if fields[1] == "open":
                 opens += 1
                 per_front[fields[2]] = max(per_front.get(fields[2], 0), int(fields[4]))
-                backend = max(backend, int(fields[5]))
             elif fields[1] == "refused":
                 refused += 1
     result = {
