@@ -156,6 +156,23 @@ namespace StartTlsTools.Tests.Cmdlets
             Assert.Contains("cannot read", error);
         }
 
+        [Fact]
+        public void Dane_and_dns_server_match_tlsa_like_the_cmdlet()
+        {
+            string zone = Lab.Current["LAB_DNS_ZONE"];
+            var (exit, output, error) = Run($"mx1.{zone}:25\nmx-mismatch.{zone}:25\n", "test", "-i", "-", "--dane", "--dns-server", Lab.Current["LAB_DNS_RESOLVER"],
+                "--trusted-root", Lab.Current["LAB_CA"], "--ehlo-name", "client.lab.test", "--json", "--parallel", "1");
+
+            Assert.True(exit == 0, error + output);
+            List<JsonElement> rows = Ndjson(output);
+            Assert.Equal(new[] { "Matched", "Mismatch" }, rows.Select(r => r.GetProperty("DaneStatus").GetString()));
+            Assert.Contains("DaneMismatch", rows[1].GetProperty("FindingIds").GetString());
+
+            var (badExit, _, badError) = Run("", "test", "localhost", "--dns-server", "not-an-address");
+            Assert.Equal(2, badExit);
+            Assert.Contains("error:", badError);
+        }
+
         [Theory]
         [InlineData("mail.example.com", "mail.example.com", null, null)]
         [InlineData("mail.example.com:587 submission", "mail.example.com", 587, StartTlsProtocol.Submission)]
