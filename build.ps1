@@ -23,6 +23,8 @@
                                                         (Publish-PSResource) to out/packages as a
                                                         local repository, registered under a
                                                         throwaway name and unregistered afterwards.
+             out/packages/StartTlsTools.Cli.<version>.nupkg the starttls command line as a .NET tool
+                                                        (dotnet tool install StartTlsTools.Cli).
            Needs PSResourceGet (bundled with PowerShell 7.4 and later). Use -Configuration Release
            for a release.
     All    Build, Docs, Test.
@@ -208,6 +210,13 @@ function Invoke-PackageTask {
     Write-Host "PowerShell repository package: $nupkgPath" -ForegroundColor Green
     Write-Host "  Register-PSResourceRepository -Name StartTlsToolsLocal -Uri '$packageDir' -Trusted"
     Write-Host '  Install-PSResource -Name StartTlsTools -Repository StartTlsToolsLocal'
+
+    # The command line as a .NET tool (PackAsTool in src/StartTlsTools.Cli; same version as the module).
+    Invoke-Native -FilePath 'dotnet' -ArgumentList @('pack', (Join-Path $RepoRoot 'src/StartTlsTools.Cli/StartTlsTools.Cli.csproj'), '-c', $Configuration, '-o', $packageDir, '-nologo')
+    $toolPath = Join-Path $packageDir "StartTlsTools.Cli.$version.nupkg"
+    if (-not (Test-Path -LiteralPath $toolPath)) { throw "dotnet pack wrote no $toolPath." }
+    Write-Host "Command-line tool package: $toolPath" -ForegroundColor Green
+    Write-Host "  dotnet tool install --global StartTlsTools.Cli --version $version --add-source '$packageDir'"
 }
 
 Push-Location -LiteralPath $RepoRoot

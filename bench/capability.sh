@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Full TLS enumeration of the lab's legacy Postfix (TLS 1.0-1.3, @SECLEVEL=0), STARTTLS SMTP and implicit TLS,
-# by `starttls capability` (Release build), sslscan and testssl.sh, side by side in one run.
+# by `starttls capability` (as shipped: bench/build-cli.sh), sslscan and testssl.sh, side by side in one run.
 # Reports wall time (median of RUNS runs, default 5; testssl.sh once, it takes ~40 s) and the TCP connections each tool
 # opened, counted the same way for all: Postfix's "connect from" log lines for the listener.
 #
@@ -30,11 +30,9 @@ command -v sslscan >/dev/null && command -v testssl >/dev/null ||
 
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
-# Release, ReadyToRun (pre-compiled: ~0.1 s less JIT at start-up); a plain Release build if the R2R pack is missing.
-dotnet publish "$ROOT/src/StartTlsTools.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$OUT/cli" -v quiet -nologo >"$OUT/build.log" 2>&1 ||
-  dotnet build "$ROOT/src/StartTlsTools.Cli" -c Release -o "$OUT/cli" -v quiet -nologo >>"$OUT/build.log" 2>&1 ||
-  { cat "$OUT/build.log" >&2; exit 1; }
+# The shipped form (bench/build-cli.sh: native AOT if it builds, else ReadyToRun), so start-up is what users get.
+"$HERE/build-cli.sh" "$OUT/cli" >"$OUT/build.out" 2>&1 || { cat "$OUT/build.out" "$OUT/cli/build.log" >&2 2>/dev/null; exit 1; }
+echo "starttls built as: $(sed -n 's/^form: \([a-z0-9]*\).*/\1/p' "$OUT/build.out")" >&2
 CLI="$OUT/cli/starttls"
 
 # "connect from" lines of one listener (syslog_name postfix/legacy-PORT or postfix/legacys-PORT).

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using StartTlsTools.Reporting;
 
 namespace StartTlsTools.Cli
@@ -19,11 +21,19 @@ namespace StartTlsTools.Cli
     {
         public const string TypeProperty = "$type";
 
-        internal static readonly JsonSerializerOptions Options = new JsonSerializerOptions
+        /// <summary>The reading rules as reflection options, for tests that write JSON the way other versions might; the CLI reads with <see cref="CliJsonReadContext"/>.</summary>
+        internal static JsonSerializerOptions Options
         {
-            PropertyNameCaseInsensitive = true,
-            Converters = { new JsonStringEnumConverter(), new LenientStringConverter(), new TextListConverter(), new FindingListConverter() },
-        };
+            [RequiresUnreferencedCode("Reflection-based JSON: for tests only.")]
+            [RequiresDynamicCode("Reflection-based JSON: for tests only.")]
+            get => ReflectionOptions ??= new JsonSerializerOptions
+            {
+                PropertyNameCaseInsensitive = true,
+                Converters = { new JsonStringEnumConverter(), new LenientStringConverter(), new TextListConverter(), new FindingListConverter() },
+            };
+        }
+
+        private static JsonSerializerOptions? ReflectionOptions;
 
         /// <summary>What a read found; SyntaxError is set when the input stopped being JSON (everything before it was read).</summary>
         internal sealed class Outcome
@@ -94,7 +104,10 @@ namespace StartTlsTools.Cli
             object? result;
             try
             {
-                result = element.Deserialize(type.Type, Options);
+                // Compile-time metadata (CliJsonReadContext), so the trimmed native binary reads what it writes.
+                JsonTypeInfo info = CliJsonReadContext.Default.GetTypeInfo(type.Type)
+                    ?? throw new NotSupportedException($"{type.Type.Name} is not in CliJsonReadContext");
+                result = element.Deserialize(info);
             }
             catch (Exception ex) when (ex is JsonException || ex is NotSupportedException || ex is InvalidOperationException || ex is FormatException)
             {
@@ -140,7 +153,7 @@ namespace StartTlsTools.Cli
         /// A string property read from whatever another version wrote: a string, a number or boolean as its text, and
         /// an array (a list property in a newer version) as its items joined with "; ".
         /// </summary>
-        private sealed class LenientStringConverter : JsonConverter<string>
+        internal sealed class LenientStringConverter : JsonConverter<string>
         {
             public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
             {
