@@ -42,11 +42,7 @@ namespace StartTlsTools.Cli
                 if (format == null) return Task.FromResult(ExitCodes.Usage);
                 string? hostText = parse.GetValue(host);
                 string? inputPath = parse.GetValue(input);
-                if ((hostText == null) == (inputPath == null))
-                {
-                    stderr.WriteLine(hostText == null ? "error: give a host, or --input FILE (or - for standard input) for a list." : "error: give a host or --input, not both.");
-                    return Task.FromResult(ExitCodes.Usage);
-                }
+                if (!CliInputs.OneTargetSource(hostText, inputPath, stderr)) return Task.FromResult(ExitCodes.Usage);
                 if (inputPath == null && format == OutputFormat.Csv && parse.GetValue(summary))
                 {
                     stderr.WriteLine("error: --csv prints the cipher suites; use --json for the suites and the summary together.");

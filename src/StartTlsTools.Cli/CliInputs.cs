@@ -13,6 +13,14 @@ namespace StartTlsTools.Cli
         private const int MaxPasswordLength = 4096;
 
         /// <summary>True when there are no problems; otherwise each is written to stderr as "error: ...".</summary>
+        /// <summary>A command takes one host or --input with a list, never both and never neither; says which on stderr.</summary>
+        public static bool OneTargetSource(string? host, string? inputPath, TextWriter stderr)
+        {
+            if ((host == null) != (inputPath == null)) return true;
+            stderr.WriteLine(host == null ? "error: give a host, or --input FILE (or - for standard input) for a list." : "error: give a host or --input, not both.");
+            return false;
+        }
+
         public static bool IsValid(System.Collections.Generic.IReadOnlyList<string> problems, TextWriter stderr)
         {
             foreach (string problem in problems) stderr.WriteLine("error: " + problem);

@@ -47,11 +47,7 @@ namespace StartTlsTools.Cli
                 if (format == null) return Task.FromResult(ExitCodes.Usage);
                 string? hostText = parse.GetValue(host);
                 string? inputPath = parse.GetValue(input);
-                if ((hostText == null) == (inputPath == null))
-                {
-                    stderr.WriteLine(hostText == null ? "error: give a host, or --input FILE (or - for standard input) for a list." : "error: give a host or --input, not both.");
-                    return Task.FromResult(ExitCodes.Usage);
-                }
+                if (!CliInputs.OneTargetSource(hostText, inputPath, stderr)) return Task.FromResult(ExitCodes.Usage);
                 var roots = new X509Certificate2Collection();
                 if (!CliInputs.TryLoadRoots(parse.GetValue(trustedRoots), roots, stderr)) return Task.FromResult(ExitCodes.Usage);
                 IPEndPoint? server = null;

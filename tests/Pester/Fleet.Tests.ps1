@@ -96,6 +96,8 @@ Describe 'Test-StartTls -ThrottleLimit' {
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
             # Wait until the run has connections in flight, then stop it.
             while ([DateTime]::UtcNow -lt $deadline -and (Get-EstablishedCount -Port $port) -lt 1) { Start-Sleep -Milliseconds 50 }
+            # Without a connection in flight the Stop below would prove nothing.
+            Get-EstablishedCount -Port $port | Should -BeGreaterThan 0
             $stop = $ps.BeginStop($null, $null)
             # A hang guard, not a latency figure.
             $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(60)) | Should -BeTrue
