@@ -316,13 +316,18 @@ Describe 'Test-StartTls against the integration lab' {
                 [pscustomobject]@{ NameExchange = 'localhost'; Port = $Lab.LAB_SMTP_PORT }
                 [pscustomobject]@{ NameExchange = 'localhost'; Port = $Lab.LAB_SUBMISSION_PORT; Protocol = 'Submission' }
             )
+            # Targets run concurrently and are written as they complete, so the results are matched by
+            # port, not by position.
             $results = @($records | Test-StartTls -TrustedRootCertificate $Ca -TimeoutSeconds 10)
             $results.Count | Should -Be 2
-            $results[0].HostName | Should -Be 'localhost'
-            $results[0].Protocol | Should -Be 'Smtp'
-            $results[0].Port | Should -Be $Lab.LAB_SMTP_PORT
-            $results[1].Protocol | Should -Be 'Submission'
-            $results[1].Port | Should -Be $Lab.LAB_SUBMISSION_PORT
+            $smtp = @($results | Where-Object Port -eq $Lab.LAB_SMTP_PORT)
+            $submission = @($results | Where-Object Port -eq $Lab.LAB_SUBMISSION_PORT)
+            $smtp.Count | Should -Be 1
+            $submission.Count | Should -Be 1
+            $smtp[0].HostName | Should -Be 'localhost'
+            $smtp[0].Protocol | Should -Be 'Smtp'
+            $submission[0].HostName | Should -Be 'localhost'
+            $submission[0].Protocol | Should -Be 'Submission'
             $results | ForEach-Object { $_.Status | Should -Be 'Success' }
         }
 
