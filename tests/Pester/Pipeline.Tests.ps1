@@ -136,8 +136,8 @@ Describe 'Binding by property name' {
     It '[pscustomobject]s bind through the NameExchange and ComputerName aliases' {
         $mx = [pscustomobject]@{ NameExchange = 'localhost'; Port = Get-LabPort SMTP }
         $host2 = [pscustomobject]@{ ComputerName = 'localhost'; Port = Get-LabPort POP3; Protocol = 'Pop3' }
-        # Results come as targets complete: sort before comparing.
-        $results = @($mx, $host2 | Test-StartTls -TrustedRootCertificate $Ca -EhloName client.lab.test | Sort-Object Protocol)
+        # Results come as targets complete: sort by protocol name (Sort-Object on the enum sorts by value).
+        $results = @($mx, $host2 | Test-StartTls -TrustedRootCertificate $Ca -EhloName client.lab.test | Sort-Object { [string]$_.Protocol })
         $results.HostName | Should -Be 'localhost', 'localhost'
         $results.Protocol | Should -Be 'Pop3', 'Smtp'
         $results.Status | Should -Be 'Success', 'Success'
