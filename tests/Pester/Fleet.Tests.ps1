@@ -23,7 +23,9 @@ BeforeAll {
     function Get-EstablishedCount {
         param([int]$Port)
         $hex = ':{0:X4}' -f $Port
-        @(Get-Content /proc/net/tcp | Select-Object -Skip 1 | Where-Object { $f = $_ -split '\s+'; $f[3] -like "*$hex" -and $f[4] -eq '01' }).Count
+        # Fields: sl, local, remote, state. Trim first: the kernel pads sl to four characters, so from entry 1000 on
+        # a line has no leading blank and splitting the raw line would shift every field.
+        @(Get-Content /proc/net/tcp | Select-Object -Skip 1 | Where-Object { $f = $_.Trim() -split '\s+'; $f[2] -like "*$hex" -and $f[3] -eq '01' }).Count
     }
 
     # A fresh runspace with the module, as a host (or an Automation worker) runs a script.
